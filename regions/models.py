@@ -1,0 +1,492 @@
+"""Regions, the organisations that act in them, and the officials who hold their posts.
+
+The design follows Popolo / OpenCivicData: a Person holds a Position (a post in an
+Organisation) over a Tenure with real dates, either of which may be unknown.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+INDONESIA = "ID"
+
+# Region codes are checked by length in a database constraint (`code__length=2`).
+models.CharField.register_lookup(Length)
+
+
+class SlugManager(models.Manager):
+    """Manager for models whose natural key is their slug."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SlugNaturalKeyMixin:
+    def natural_key(self):
+        return (self.slug,)
+
+
+# --- Regions -----------------------------------------------------------------------------
+
+
+class RegionQuerySet(models.QuerySet):
+    def provinces(self):
+        return self.filter(kind=Region.Kind.PROVINCE)
+
+    def within(self, region):
+        """The region itself and, for a province, its regencies and cities."""
+        return self.filter(Q(pk=region.pk) | Q(province=region))
+
+
+class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Region(models.Model):
+    """A province, regency (kabupaten) or city (kota), keyed by its Kemendagri code."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("province")
+        REGENCY = "regency", _("regency")
+        CITY = "city", _("city")
+
+    code = models.CharField(
+        _("Kemendagri code"),
+        max_length=5,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^\d{2}(\.\d{2})?$",
+                _("A region code is two digits for a province (36) or NN.NN below it (36.04)."),
+            )
+        ],
+        help_text=_(
+            "The Ministry of Home Affairs code: 36 for Banten, 36.04 for Kabupaten Serang."
+        ),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        help_text=_(
+            "The official name: 'Banten' for a province; 'Kabupaten Serang', 'Kota Serang' below."
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    province = models.ForeignKey(
+        "self",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"kind": Kind.PROVINCE},
+        help_text=_("Empty for a province; the province of a regency or city."),
+    )
+
+    history = HistoricalRecords()
+    objects = RegionManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["province", "regency", "city"]),
+                name="region_kind_valid",
+                violation_error_message=_("Choose a valid kind of region."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="province", province__isnull=True, code__length=2)
+                    | Q(kind__in=["regency", "city"], province__isnull=False, code__length=5)
+                ),
+                name="region_province_matches_kind",
+                violation_error_message=_(
+                    "A province has a two-digit code and no parent; a regency or city has a "
+                    "code NN.NN and belongs to a province."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        if self.kind == self.Kind.PROVINCE:
+            return f"Provinsi {self.name}"
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("regions:region_detail", args=[self.code])
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def is_province(self):
+        return self.kind == self.Kind.PROVINCE
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == self.Kind.PROVINCE:
+            if self.province_id:
+                errors["province"] = _("A province does not belong to another province.")
+            if self.code and len(self.code) != 2:
+                errors["code"] = _("A province's code has two digits, such as 36.")
+        elif self.kind in (self.Kind.REGENCY, self.Kind.CITY):
+            if not self.province_id:
+                errors["province"] = _("A regency or city belongs to a province.")
+            elif self.code and not self.code.startswith(f"{self.province.code}."):
+                errors["code"] = _("The code of a regency or city starts with its province's code.")
+            if self.code and len(self.code) == 5 and self.code[3:].isdigit():
+                number = int(self.code[3:])
+                if self.kind == self.Kind.REGENCY and not 1 <= number <= 69:
+                    errors["code"] = _("Regency codes run from NN.01 to NN.69.")
+                if self.kind == self.Kind.CITY and not 71 <= number <= 99:
+                    errors["code"] = _("City codes run from NN.71 to NN.99.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- Organisations -----------------------------------------------------------------------
+
+
+class Organisation(SlugNaturalKeyMixin, models.Model):
+    """Every party to an agreement: a regional government, an agency, a company, a ministry ..."""
+
+    class Kind(models.TextChoices):
+        REGIONAL_GOVERNMENT = "regional_government", _("regional government")
+        REGIONAL_AGENCY = "regional_agency", _("regional government agency (OPD)")
+        REGIONAL_PARLIAMENT = "regional_parliament", _("regional parliament (DPRD)")
+        MINISTRY = "ministry", _("ministry or national agency")
+        STATE_ENTERPRISE = "state_enterprise", _("state-owned enterprise (BUMN)")
+        REGIONAL_ENTERPRISE = "regional_enterprise", _("regionally owned enterprise (BUMD)")
+        COMPANY = "company", _("company")
+        UNIVERSITY = "university", _("university")
+        ASSOCIATION = "association", _("association")
+        INSTITUTION = "institution", _("institution")
+        OTHER = "other", _("other")
+
+    # A regional government and its agencies act for a region: the parties that make a KSDD.
+    REGIONAL_KINDS = (Kind.REGIONAL_GOVERNMENT, Kind.REGIONAL_AGENCY, Kind.REGIONAL_PARLIAMENT)
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The usual abbreviation: Pemkab Serang, Bappeda Litbang, Apkasi."),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        help_text=_("For an agency, the regional government it belongs to."),
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("The Indonesian region it belongs to or acts for, if any."),
+    )
+    country = CountryField(_("country"), default=INDONESIA)
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "regional_government",
+                        "regional_agency",
+                        "regional_parliament",
+                        "ministry",
+                        "state_enterprise",
+                        "regional_enterprise",
+                        "company",
+                        "university",
+                        "association",
+                        "institution",
+                        "other",
+                    ]
+                ),
+                name="organisation_kind_valid",
+                violation_error_message=_("Choose a valid kind of organisation."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="regional_government", country=INDONESIA, region__isnull=True),
+                name="organisation_government_has_region",
+                violation_error_message=_("An Indonesian regional government needs its region."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="regional_agency", parent__isnull=True),
+                name="organisation_agency_has_parent",
+                violation_error_message=_(
+                    "A regional agency belongs to a regional government: choose the parent."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(kind="regional_government"),
+                name="organisation_one_government_per_region",
+                violation_error_message=_("This region already has a regional government."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("regions:organisation_detail", args=[self.slug])
+
+    @property
+    def is_foreign(self):
+        return self.country != INDONESIA
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if (
+            self.kind == self.Kind.REGIONAL_GOVERNMENT
+            and not self.is_foreign
+            and not self.region_id
+        ):
+            errors["region"] = _("An Indonesian regional government needs its region.")
+        if self.kind == self.Kind.REGIONAL_AGENCY and not self.parent_id:
+            errors["parent"] = _(
+                "A regional agency belongs to a regional government: choose the parent."
+            )
+        if self.is_foreign and self.region_id:
+            errors["region"] = _("A foreign organisation has no Indonesian region.")
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                errors["parent"] = _("An organisation cannot be its own parent or ancestor.")
+                break
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- People, positions and tenures -------------------------------------------------------
+
+
+class Person(SlugNaturalKeyMixin, models.Model):
+    """An official. The name is kept apart from honorifics and academic titles."""
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("The name alone, without titles: Ratu Tatu Chasanah."),
+    )
+    honorific_prefix = models.CharField(
+        _("honorific prefix"),
+        max_length=50,
+        blank=True,
+        help_text=_("Before the name: Prof., H., Dr."),
+    )
+    honorific_suffix = models.CharField(
+        _("academic titles"), max_length=100, blank=True, help_text=_("After the name: S.E., M.Si.")
+    )
+    notes = models.TextField(
+        _("data notes"),
+        blank=True,
+        help_text=_("For staff: spelling variants, corrections, sources."),
+    )
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("regions:person_detail", args=[self.slug])
+
+    @property
+    def full_name(self):
+        name = " ".join(part for part in (self.honorific_prefix, self.name) if part)
+        return f"{name}, {self.honorific_suffix}" if self.honorific_suffix else name
+
+
+class Position(SlugNaturalKeyMixin, models.Model):
+    """A titled post in an organisation: Bupati Serang, Kepala Bapenda Kabupaten Serang."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("head of region")
+        DEPUTY_HEAD = "deputy_head", _("deputy head of region")
+        SECRETARY = "secretary", _("regional secretary")
+        ASSISTANT = "assistant", _("regional assistant")
+        AGENCY_HEAD = "agency_head", _("head of agency")
+        LEADER = "leader", _("leader of an organisation")
+        OTHER = "other", _("other")
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("As people say it: Bupati Serang.")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OTHER)
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["organisation__name", "title"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    role__in=[
+                        "head",
+                        "deputy_head",
+                        "secretary",
+                        "assistant",
+                        "agency_head",
+                        "leader",
+                        "other",
+                    ]
+                ),
+                name="position_role_valid",
+                violation_error_message=_("Choose a valid role."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def holders_on(self, day):
+        """The tenures of this post that were running on ``day``."""
+        return self.tenures.held_on(day).select_related("person")
+
+
+class TenureQuerySet(models.QuerySet):
+    def held_on(self, day):
+        """Tenures running on ``day``: "who held this post on this day".
+
+        A tenure counts from its start (from always, if unknown) to its end. Where the end is
+        unknown, a later tenure of the same post that has started by ``day`` ends it: a
+        successor's swearing-in closes the predecessor's term without an invented end date.
+        """
+        if isinstance(day, datetime.datetime):
+            day = day.date()
+        running = self.filter(Q(start_date__isnull=True) | Q(start_date__lte=day)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+        successors = Tenure.objects.filter(
+            position=OuterRef("position"), start_date__isnull=False, start_date__lte=day
+        ).exclude(pk=OuterRef("pk"))
+        succeeded = Q(start_date__isnull=True, then_succeeded=True) | Q(
+            start_date__isnull=False, later_succeeded=True
+        )
+        return running.alias(
+            then_succeeded=Exists(successors),
+            later_succeeded=Exists(successors.filter(start_date__gt=OuterRef("start_date"))),
+        ).exclude(Q(end_date__isnull=True) & succeeded)
+
+
+class TenureManager(models.Manager.from_queryset(TenureQuerySet)):
+    def get_by_natural_key(self, person_slug, position_slug, start_date):
+        return self.get(
+            person__slug=person_slug, position__slug=position_slug, start_date=start_date
+        )
+
+
+class Tenure(models.Model):
+    """A person holding a position from a start date to an end date; either may be unknown."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("official"), on_delete=models.PROTECT, related_name="tenures"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="tenures"
+    )
+    start_date = models.DateField(
+        _("start"), null=True, blank=True, help_text=_("Blank if unknown.")
+    )
+    end_date = models.DateField(
+        _("end"), null=True, blank=True, help_text=_("Blank if unknown or running.")
+    )
+    is_acting = models.BooleanField(
+        _("acting (Pj/Plt)"), default=False, help_text=_("An acting head: Pj or Plt.")
+    )
+    source_note = models.TextField(
+        _("source"), blank=True, help_text=_("Where the dates come from: publisher, date, report.")
+    )
+
+    history = HistoricalRecords()
+    objects = TenureManager()
+
+    class Meta:
+        ordering = [F("start_date").desc(nulls_last=True), "position__title"]
+        verbose_name = _("tenure")
+        verbose_name_plural = _("tenures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="tenure_dates_in_order",
+                violation_error_message=_("A tenure cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "position", "start_date"],
+                name="tenure_unique_start",
+                violation_error_message=_("This official already holds this post from that date."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "position"],
+                condition=Q(start_date__isnull=True),
+                name="tenure_unique_unknown_start",
+                violation_error_message=_(
+                    "This official already holds this post from an unknown date."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.name}: {self.position.title}"
+
+    def natural_key(self):
+        return (self.person.slug, self.position.slug, self.start_date)
+
+    natural_key.dependencies = ["regions.person", "regions.position"]
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("A tenure cannot end before it starts.")})
