@@ -1,0 +1,58 @@
+"""Answer a friendly 503 page, not a traceback, while the database cannot be reached."""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
+
+# How long, in seconds, clients are asked to wait before trying again.
+RETRY_AFTER_SECONDS = 30
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a database error that means "cannot reach the database" into a 503 page.
+
+    ``process_exception`` sees exceptions raised by a view and while rendering its
+    ``TemplateResponse``. The page is rendered without the request, so no context processor runs
+    and nothing (``request.user``, the session, messages) touches the database again. Recovery
+    needs no restart: with ``conn_health_checks`` Django drops a broken persistent connection at
+    the start of the next request and opens a new one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error(
+            "Database unavailable while handling %s %s: %s",
+            request.method,
+            request.path,
+            exception,
+            exc_info=exception,
+        )
+        return database_unavailable_response()
+
+
+def database_unavailable_response():
+    try:
+        content = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+        content_type = "text/html; charset=utf-8"
+    except Exception:
+        # The page must never become a 500 of its own (a missing static manifest entry, say).
+        logger.exception("Could not render 503.html; answering plain text instead")
+        content = gettext("The catalogue is temporarily unavailable. Please try again shortly.")
+        content_type = "text/plain; charset=utf-8"
+    response = HttpResponse(content, status=503, content_type=content_type)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # An outage page must not be cached as if it were the page itself.
+    response["Cache-Control"] = "no-store"
+    return response
