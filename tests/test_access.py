@@ -1,0 +1,100 @@
+"""Login lockout (django-axes): repeated failures lock a user name at an address out."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings as django_settings
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Kerjasama-Banten-2025!"
+
+
+@pytest.fixture
+def officer(django_user_model):
+    return django_user_model.objects.create_user("petugas", password=PASSWORD, is_staff=True)
+
+
+def admin_login(client, username, password, address="10.0.0.1"):
+    return client.post(
+        "/admin/login/",
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
+        headers={"accept-language": "en"},
+    )
+
+
+def fail_until_locked(client, username, address="10.0.0.1"):
+    for _ in range(django_settings.AXES_FAILURE_LIMIT):
+        response = admin_login(client, username, "wrong-password", address)
+    return response
+
+
+def test_settings_lock_after_five_failures_for_an_hour():
+    assert django_settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    assert django_settings.AXES_FAILURE_LIMIT == 5
+    assert django_settings.AXES_COOLOFF_TIME.total_seconds() == 3600
+
+
+def test_a_failed_login_below_the_limit_still_lets_the_right_password_in(client, officer):
+    for _ in range(django_settings.AXES_FAILURE_LIMIT - 1):
+        response = admin_login(client, "petugas", "wrong-password")
+        assert response.status_code == 200
+        assert "Please enter the correct username and password" in response.content.decode()
+
+    response = admin_login(client, "petugas", PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_repeated_failures_lock_the_account_out_even_with_the_right_password(client, officer):
+    locked = fail_until_locked(client, "petugas")
+
+    assert locked.status_code == 429
+    assert "Login locked" in locked.content.decode()
+
+    response = admin_login(client, "petugas", PASSWORD)
+
+    content = response.content.decode()
+    assert response.status_code == 429
+    assert "<h1>Login locked</h1>" in content
+    assert "after 5 failed login attempts" in content
+    assert "Try again in 60 minutes" in content
+    # Still not logged in: the admin sends the visitor back to its login page.
+    admin_index = client.get("/admin/")
+    assert admin_index.status_code == 302
+    assert admin_index["Location"].startswith("/admin/login/")
+
+
+def test_lockout_is_per_user_name_and_address(client, officer, django_user_model):
+    django_user_model.objects.create_user("kepala", password=PASSWORD, is_staff=True)
+    fail_until_locked(client, "petugas", address="10.0.0.1")
+
+    # The same officer from another address, and another officer from the same address, get in.
+    assert admin_login(Client(), "petugas", PASSWORD, address="10.0.0.2").status_code == 302
+    assert admin_login(Client(), "kepala", PASSWORD, address="10.0.0.1").status_code == 302
+
+
+def test_lockout_ends_after_the_cool_off_time(client, officer):
+    fail_until_locked(client, "petugas")
+    assert admin_login(client, "petugas", PASSWORD).status_code == 429
+
+    AccessAttempt.objects.update(attempt_time="2000-01-01T00:00:00Z")
+
+    assert admin_login(client, "petugas", PASSWORD).status_code == 302
+
+
+def test_lockout_page_is_served_in_the_interface_language(client, officer):
+    fail_until_locked(client, "petugas")
+
+    response = client.post(
+        "/admin/login/",
+        {"username": "petugas", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        headers={"accept-language": "id"},
+    )
+
+    assert response.status_code == 429
+    assert '<html lang="id">' in response.content.decode()
