@@ -5,3 +5,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+from .health import healthz  # noqa: E402  (health check route, kept last)
+
+urlpatterns += [path("healthz", healthz, name="healthz")]
