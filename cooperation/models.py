@@ -28,6 +28,20 @@ def today():
     return timezone.localdate()
 
 
+# An agreement with no activity for this many months is "stalled" (AgreementQuerySet.stalled).
+STALLED_AFTER_MONTHS = 6
+
+
+def months_before(day, months):
+    """The same day ``months`` calendar months earlier (the month's last day if it is shorter)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    next_month = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last_day))
+
+
 class Sector(SlugNaturalKeyMixin, models.Model):
     """A field of cooperation: investment, MSMEs, tourism and culture, ..."""
 
@@ -119,6 +133,60 @@ class AgreementQuerySet(models.QuerySet):
 
     def with_open_follow_ups(self):
         return self.filter(Exists(FollowUp.objects.open().filter(agreement=OuterRef("pk"))))
+
+    def search(self, text):
+        """Agreements whose title, summary or a party's name or short name contains ``text``."""
+        named = Party.objects.filter(agreement=OuterRef("pk")).filter(
+            Q(organisation__name__icontains=text) | Q(organisation__short_name__icontains=text)
+        )
+        return self.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Exists(named))
+
+    def ending_within(self, days, on=None):
+        """Agreements whose validity ends between ``on`` (default today) and ``days`` later."""
+        start = on or today()
+        return self.filter(
+            valid_until__gte=start, valid_until__lte=start + datetime.timedelta(days)
+        )
+
+    def stalled(self, on=None, months=STALLED_AFTER_MONTHS):
+        """Agreements with no sign of activity for ``months`` months ("stalled").
+
+        An agreement is stalled when it has not ended, is dated ``months`` months ago or
+        earlier, has no follow-up in progress, no follow-up done in that period, and no later
+        agreement following from it dated in that period. Follow-ups have no timestamp of their
+        own apart from ``done_on``, so an open "planned" follow-up does not count as activity.
+        """
+        cutoff = months_before(on or today(), months)
+        active_follow_ups = FollowUp.objects.filter(agreement=OuterRef("pk")).filter(
+            Q(status=FollowUp.Status.IN_PROGRESS)
+            | Q(status=FollowUp.Status.DONE, done_on__gt=cutoff)
+        )
+        recent_successors = Agreement.objects.filter(follows_from=OuterRef("pk"), date__gt=cutoff)
+        return (
+            self.exclude(stage=Agreement.Stage.ENDED)
+            .filter(date__lte=cutoff)
+            .exclude(Exists(active_follow_ups))
+            .exclude(Exists(recent_successors))
+        )
+
+    def region_links(self):
+        """The set of (agreement pk, region pk) pairs: the venue's region and the regions of the
+        parties (directly or through their parent organisation). Three queries in all."""
+        links = set(
+            self.filter(venue_region__isnull=False).values_list("pk", "venue_region").order_by()
+        )
+        parties = Party.objects.filter(agreement__in=self.values("pk")).order_by()
+        links.update(
+            parties.filter(organisation__region__isnull=False).values_list(
+                "agreement", "organisation__region"
+            )
+        )
+        links.update(
+            parties.filter(organisation__parent__region__isnull=False).values_list(
+                "agreement", "organisation__parent__region"
+            )
+        )
+        return links
 
     def with_list_data(self):
         """Everything a list row shows, in a fixed number of queries."""
@@ -498,6 +566,10 @@ class FollowUpQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=self.OPEN_STATUSES)
+
+    def visible_to(self, user):
+        """Follow-ups of the agreements ``user`` may see (drafts are for staff only)."""
+        return self.filter(agreement__in=Agreement.objects.visible_to(user).values("pk"))
 
     def overdue(self, on=None):
         return self.open().filter(due_date__lt=on or today())
