@@ -1,0 +1,14 @@
+"""The catalogue's agreement pages (namespace "cooperation")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "cooperation"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
+    path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
+    path("follow-ups/", views.FollowUpListView.as_view(), name="followup_list"),
+]

@@ -1,0 +1,211 @@
+"""Filters for the public catalogue's lists (django-filter).
+
+Every filter is declared explicitly. Values that name a record (a region, an organisation, a
+sector) are looked up by their natural key (code or slug), so a filtered list is a readable link.
+Bad input becomes a form error, never a database error: text fields reject NUL characters
+(Django's CharField does so) and the record choices do the same before they query.
+"""
+
+import django_filters
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from regions.models import INDONESIA, Organisation, Region
+
+from .models import Agreement, FollowUp, Party, Sector
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SEARCH_MAX_LENGTH = 200
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that rejects NUL characters before it looks the value up.
+
+    PostgreSQL cannot compare text containing NUL, so the lookup itself would fail.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            ProhibitNullCharactersValidator()(value)
+        return super().to_python(value)
+
+
+class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SafeModelChoiceField
+
+
+class YearFilter(django_filters.Filter):
+    """A calendar year between 1945 and 2100 (a larger year is not a date the database knows)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1945)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+
+def foreign_countries():
+    return [(code, name) for code, name in countries if code != INDONESIA]
+
+
+class AgreementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=_("Words in the title, the summary or a party's name."),
+    )
+    region = SafeModelChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        method="filter_region",
+        empty_label=_("All regions"),
+        help_text=_("A province includes its regencies and cities."),
+    )
+    partner = SafeModelChoiceFilter(
+        label=_("Partner organisation"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        method="filter_partner",
+        empty_label=_("All organisations"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Agreement.Kind.choices, empty_label=_("All kinds")
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"), choices=Agreement.Stage.choices, empty_label=_("All stages")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"),
+        choices=Agreement.Category.choices,
+        method="filter_category",
+        empty_label=_("All categories"),
+    )
+    sector = SafeModelChoiceFilter(
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        field_name="sectors",
+        empty_label=_("All sectors"),
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country of a foreign partner"),
+        choices=foreign_countries,
+        method="filter_country",
+        empty_label=_("Any country"),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_WIDGET
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="date", lookup_expr="lte", widget=DATE_WIDGET
+    )
+    year = YearFilter(label=_("Year"), field_name="date", lookup_expr="year")
+    open_follow_ups = django_filters.BooleanFilter(
+        label=_("Has open follow-ups"),
+        method="filter_open_follow_ups",
+        widget=forms.CheckboxInput,
+    )
+    order = django_filters.OrderingFilter(
+        label=_("Order by"),
+        fields=(("date", "date"), ("title", "title"), ("stage", "stage")),
+        field_labels={
+            "date": _("date (oldest first)"),
+            "-date": _("date (newest first)"),
+            "title": _("title (A to Z)"),
+            "-title": _("title (Z to A)"),
+            "stage": _("stage"),
+            "-stage": _("stage (reversed)"),
+        },
+        empty_label=_("Newest first"),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "q",
+            "region",
+            "partner",
+            "kind",
+            "stage",
+            "category",
+            "sector",
+            "country",
+            "date_from",
+            "date_to",
+            "year",
+            "open_follow_ups",
+        ]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value) if value else queryset
+
+    def filter_region(self, queryset, name, value):
+        return queryset.for_region(value) if value else queryset
+
+    def filter_partner(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(Party.objects.filter(agreement=OuterRef("pk"), organisation=value))
+        )
+
+    def filter_category(self, queryset, name, value):
+        # The list's queryset carries the ``with_category()`` annotation.
+        return queryset.filter(category_code=value) if value else queryset
+
+    def filter_country(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(Party.objects.filter(agreement=OuterRef("pk"), organisation__country=value))
+        )
+
+    def filter_open_follow_ups(self, queryset, name, value):
+        return queryset.with_open_follow_ups() if value else queryset
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=FollowUp.Status.choices, empty_label=_("All statuses")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+    responsible = SafeModelChoiceFilter(
+        label=_("Responsible organisation"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All organisations"),
+    )
+    region = SafeModelChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        method="filter_region",
+        empty_label=_("All regions"),
+        help_text=_("A province includes its regencies and cities."),
+    )
+    due_from = django_filters.DateFilter(
+        label=_("Due from"), field_name="due_date", lookup_expr="gte", widget=DATE_WIDGET
+    )
+    due_to = django_filters.DateFilter(
+        label=_("Due until"), field_name="due_date", lookup_expr="lte", widget=DATE_WIDGET
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["status", "overdue", "responsible", "region", "due_from", "due_to"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset
+
+    def filter_region(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(agreement__in=Agreement.objects.for_region(value).values("pk"))

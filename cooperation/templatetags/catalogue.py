@@ -1,0 +1,28 @@
+"""Template helpers for the catalogue pages."""
+
+import datetime
+
+from django import template
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+from django.utils.translation import pgettext
+
+register = template.Library()
+
+
+@register.filter
+def long_date(value):
+    """A date in a <time> element, in the reader's language: "Jumat, 24 Oktober 2025".
+
+    An empty value gives an empty string, so templates can say what is unknown themselves.
+    """
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    # Translators: a long date, in Django's date format syntax ("l, j F Y" gives
+    # "Friday, 24 October 2025"; Indonesian uses the same order).
+    pattern = pgettext("long date format", "l, j F Y")
+    return format_html(
+        '<time datetime="{}">{}</time>', value.isoformat(), format_date(value, pattern)
+    )

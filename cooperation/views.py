@@ -1,0 +1,292 @@
+"""The public catalogue: server-rendered pages for agreements, follow-ups, regions,
+organisations and officials.
+
+Every page shows agreements, so the region, organisation and official pages live here too:
+``regions`` never imports from ``cooperation`` (see cooperation/region_urls.py).
+
+Visibility: anonymous visitors see published agreements only; staff also see drafts. With
+``CATALOGUE_LOGIN_REQUIRED`` every page asks for a login first.
+"""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.urls import NoReverseMatch, reverse
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from regions.models import Organisation, Person, Position, Region, Tenure
+
+from .filters import AgreementFilter, FollowUpFilter
+from .models import STALLED_AFTER_MONTHS, Agreement, Citation, FollowUp, Participant, Party
+
+PAGE_SIZE = 20
+HOME_LIST_SIZE = 10
+DUE_SOON_DAYS = 30
+ENDING_SOON_DAYS = 90
+
+
+def can_see_drafts(user):
+    return user.is_authenticated and user.is_staff
+
+
+class CatalogueMixin:
+    """Login when the catalogue requires it, and the agreements this reader may see."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if settings.CATALOGUE_LOGIN_REQUIRED and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def visible_agreements(self):
+        return Agreement.objects.visible_to(self.request.user)
+
+    def paginate(self, queryset):
+        """A page of ``queryset`` for pages whose main object is not the list itself."""
+        return Paginator(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
+
+
+# --- Agreements ---------------------------------------------------------------------------
+
+
+class HomeView(CatalogueMixin, TemplateView):
+    template_name = "cooperation/home.html"
+
+    def get_context_data(self, **kwargs):
+        agreements = self.visible_agreements()
+        stage_counts = dict(
+            agreements.order_by()
+            .values_list("stage")
+            .annotate(n=Count("pk"))
+            .values_list("stage", "n")
+        )
+        category_counts = dict(
+            agreements.with_category()
+            .order_by()
+            .values_list("category_code")
+            .annotate(n=Count("pk"))
+            .values_list("category_code", "n")
+        )
+        follow_ups = (
+            FollowUp.objects.visible_to(self.request.user)
+            .select_related("agreement", "responsible")
+            .order_by("due_date", "id")
+        )
+        return super().get_context_data(
+            total=sum(stage_counts.values()),
+            stage_counts=[
+                (value, label, stage_counts.get(value, 0))
+                for value, label in Agreement.Stage.choices
+            ],
+            category_counts=[
+                (value, label, category_counts.get(value, 0))
+                for value, label in Agreement.Category.choices
+            ],
+            uncategorised_count=category_counts.get("", 0),
+            latest=agreements.with_list_data()[:HOME_LIST_SIZE],
+            overdue=follow_ups.overdue()[:HOME_LIST_SIZE],
+            due_soon=follow_ups.due_within(DUE_SOON_DAYS)[:HOME_LIST_SIZE],
+            ending_soon=agreements.ending_within(ENDING_SOON_DAYS)
+            .order_by("valid_until", "title")
+            .select_related("venue_region")[:HOME_LIST_SIZE],
+            stalled=agreements.stalled().order_by("date", "title")[:HOME_LIST_SIZE],
+            due_soon_days=DUE_SOON_DAYS,
+            ending_soon_days=ENDING_SOON_DAYS,
+            stalled_months=STALLED_AFTER_MONTHS,
+            **kwargs,
+        )
+
+
+class AgreementListView(CatalogueMixin, FilterView):
+    filterset_class = AgreementFilter
+    paginate_by = PAGE_SIZE
+    template_name = "cooperation/agreement_list.html"
+
+    def get_queryset(self):
+        return self.visible_agreements().with_list_data()
+
+
+class AgreementDetailView(CatalogueMixin, DetailView):
+    template_name = "cooperation/agreement_detail.html"
+
+    def get_queryset(self):
+        visible = self.visible_agreements()
+        return (
+            visible.with_category()
+            .select_related("venue_region", "follows_from")
+            .prefetch_related(
+                Prefetch(
+                    "parties",
+                    queryset=Party.objects.select_related(
+                        "organisation__region", "organisation__parent__region"
+                    ),
+                ),
+                Prefetch(
+                    "participants",
+                    queryset=Participant.objects.select_related("person", "position__organisation"),
+                ),
+                "sectors",
+                Prefetch("follow_ups", queryset=FollowUp.objects.select_related("responsible")),
+                Prefetch(
+                    "followed_by",
+                    queryset=visible.order_by("date", "title"),
+                    to_attr="visible_followed_by",
+                ),
+                Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        agreement = self.object
+        user = self.request.user
+        follows_from = agreement.follows_from
+        if follows_from and not (follows_from.is_published or can_see_drafts(user)):
+            follows_from = None
+        admin_url = None
+        if user.is_authenticated and user.has_perm("cooperation.change_agreement"):
+            try:
+                admin_url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+            except NoReverseMatch:  # the admin may not register agreements
+                admin_url = None
+        return super().get_context_data(
+            follows_from=follows_from,
+            followed_by=agreement.visible_followed_by,
+            admin_url=admin_url,
+            **kwargs,
+        )
+
+
+class FollowUpListView(CatalogueMixin, FilterView):
+    filterset_class = FollowUpFilter
+    paginate_by = PAGE_SIZE
+    template_name = "cooperation/followup_list.html"
+
+    def get_queryset(self):
+        return (
+            FollowUp.objects.visible_to(self.request.user)
+            .select_related("agreement", "responsible")
+            .order_by("due_date", "agreement__title", "id")
+        )
+
+
+# --- Regions, organisations and officials -------------------------------------------------
+
+
+class RegionListView(CatalogueMixin, ListView):
+    """Provinces with their regencies and cities, and how many agreements each has."""
+
+    template_name = "regions/region_list.html"
+    context_object_name = "provinces"
+
+    def get_queryset(self):
+        return Region.objects.provinces().prefetch_related("children")
+
+    def get_context_data(self, **kwargs):
+        links = self.visible_agreements().region_links()
+        by_region = {}
+        for agreement_pk, region_pk in links:
+            by_region.setdefault(region_pk, set()).add(agreement_pk)
+        provinces = list(self.object_list)
+        for province in provinces:
+            everything = set(by_region.get(province.pk, ()))
+            for child in province.children.all():
+                child.agreement_count = len(by_region.get(child.pk, ()))
+                everything |= by_region.get(child.pk, set())
+            province.agreement_count = len(everything)
+        return super().get_context_data(provinces=provinces, **kwargs)
+
+
+class RegionDetailView(CatalogueMixin, DetailView):
+    template_name = "regions/region_detail.html"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+    queryset = Region.objects.select_related("province").prefetch_related("children")
+
+    def get_context_data(self, **kwargs):
+        region = self.object
+        within = Region.objects.within(region)
+        government = (
+            Organisation.objects.filter(kind=Organisation.Kind.REGIONAL_GOVERNMENT, region=region)
+            .prefetch_related("units")
+            .first()
+        )
+        leaders = (
+            Tenure.objects.filter(
+                position__organisation__kind=Organisation.Kind.REGIONAL_GOVERNMENT,
+                position__organisation__region=region,
+                position__role__in=[Position.Role.HEAD, Position.Role.DEPUTY_HEAD],
+            )
+            .select_related("person", "position")
+            .order_by("position__role", "-start_date", "person__name")
+        )
+        agreements = self.visible_agreements().for_region(region)
+        partners = (
+            Organisation.objects.filter(parties__agreement__in=agreements.values("pk"))
+            .exclude(region__in=within)
+            .exclude(parent__region__in=within)
+            .annotate(agreement_count=Count("parties__agreement", distinct=True))
+            .select_related("region")
+            .order_by("-agreement_count", "name")
+        )
+        return super().get_context_data(
+            government=government,
+            leaders=leaders,
+            page_obj=self.paginate(agreements.with_list_data()),
+            partners=partners,
+            **kwargs,
+        )
+
+
+class OrganisationDetailView(CatalogueMixin, DetailView):
+    template_name = "regions/organisation_detail.html"
+    queryset = Organisation.objects.select_related("region", "parent").prefetch_related(
+        "units",
+        Prefetch(
+            "positions",
+            queryset=Position.objects.prefetch_related(
+                Prefetch("tenures", queryset=Tenure.objects.select_related("person"))
+            ),
+        ),
+    )
+
+    def get_context_data(self, **kwargs):
+        parties = (
+            Party.objects.filter(
+                organisation=self.object,
+                agreement__in=self.visible_agreements().values("pk"),
+            )
+            .select_related("agreement")
+            .order_by("-agreement__date", "agreement__title")
+        )
+        follow_ups = (
+            FollowUp.objects.visible_to(self.request.user)
+            .filter(responsible=self.object)
+            .select_related("agreement")
+        )
+        return super().get_context_data(
+            page_obj=self.paginate(parties), follow_ups=follow_ups, **kwargs
+        )
+
+
+class PersonDetailView(CatalogueMixin, DetailView):
+    template_name = "regions/person_detail.html"
+    queryset = Person.objects.prefetch_related(
+        Prefetch(
+            "tenures",
+            queryset=Tenure.objects.select_related("position__organisation__region"),
+        )
+    )
+
+    def get_context_data(self, **kwargs):
+        participations = (
+            Participant.objects.filter(
+                person=self.object, agreement__in=self.visible_agreements().values("pk")
+            )
+            .select_related("agreement", "position__organisation")
+            .order_by("-agreement__date", "agreement__title")
+        )
+        return super().get_context_data(
+            page_obj=self.paginate(participations),
+            **kwargs,
+        )
