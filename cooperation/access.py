@@ -1,9 +1,30 @@
-"""The page shown when django-axes refuses a login after too many failures."""
+"""Login lockout (django-axes): where a login comes from, and the page a locked user sees."""
 
 import math
 
 from axes.helpers import get_cool_off, get_failure_limit
+from django.conf import settings
 from django.shortcuts import render
+
+
+def client_ip_address(request):
+    """The address a login comes from, for counting failures.
+
+    Directly exposed, that is the connection's address. Behind TRUSTED_PROXY_COUNT reverse proxies
+    that each append to X-Forwarded-For, it is the entry the outermost proxy added: anything left
+    of it was written by the client and could be forged to dodge the lockout.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    return address
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -199,3 +199,7 @@ AXES_COOLOFF_TIME = timedelta(hours=env_int("DJANGO_AXES_COOLOFF_HOURS", 1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cooperation.access.lockout_response"  # renders lockout.html
+# Reverse proxies in front of Django that append the client's address to X-Forwarded-For (0: none,
+# the connection's address is the client's). Only these entries are trusted for the lockout.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "cooperation.access.client_ip_address"

@@ -98,3 +98,41 @@ def test_lockout_page_is_served_in_the_interface_language(client, officer):
 
     assert response.status_code == 429
     assert '<html lang="id">' in response.content.decode()
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(client, officer):
+    fail_until_locked(client, "petugas", address="10.0.0.1")
+
+    response = client.post(
+        "/admin/login/",
+        {"username": "petugas", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        headers={"x-forwarded-for": "203.0.113.99"},
+    )
+
+    assert response.status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(client, officer, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "127.0.0.1"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/admin/login/",
+            {"username": "petugas", "password": "wrong-password"},
+            REMOTE_ADDR=proxy,
+            headers={"x-forwarded-for": "198.51.100.7"},
+        )
+
+    def login_from(forwarded_for):
+        return Client().post(
+            "/admin/login/",
+            {"username": "petugas", "password": PASSWORD},
+            REMOTE_ADDR=proxy,
+            headers={"x-forwarded-for": forwarded_for},
+        )
+
+    # The locked client stays locked even when it prepends a forged address of its own ...
+    assert login_from("203.0.113.99, 198.51.100.7").status_code == 429
+    # ... while the officer at another address behind the same proxy gets in.
+    assert login_from("198.51.100.8").status_code == 302
