@@ -1,0 +1,369 @@
+"""Admin for agreements and their parts, sectors and sources.
+
+An agreement is edited on one page with its parties, participants, follow-up actions, sources
+and documents. No changelist issues a query per row: the derived category comes from the
+``with_category()`` annotation and many-relations are prefetched.
+"""
+
+from django.contrib import admin
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst, smart_split, unescape_string_literal
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from regions.admin import CatalogueAdmin
+from regions.models import Region
+
+from .models import (
+    Agreement,
+    Citation,
+    Document,
+    FollowUp,
+    Participant,
+    Party,
+    Sector,
+    Source,
+)
+
+# --- Agreement list filters --------------------------------------------------------------
+
+
+class CategoryListFilter(admin.SimpleListFilter):
+    """KSDD, KSDPK, KSDPL or KSDLL: derived from the parties with ``with_category()``."""
+
+    title = _("category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return Agreement.Category.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            if "category_code" not in queryset.query.annotations:
+                queryset = queryset.with_category()
+            return queryset.filter(category_code=self.value())
+        return queryset
+
+
+class YearListFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = Agreement.objects.dates("date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(date__year=int(self.value()))
+        return queryset
+
+
+class RegionListFilter(admin.SimpleListFilter):
+    """Regions that appear in agreements, and their provinces. A province includes its
+    regencies and cities (``AgreementQuerySet.for_region``)."""
+
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        used = Q(hosted_agreements__isnull=False) | Q(organisations__parties__isnull=False)
+        used |= Q(organisations__units__parties__isnull=False)
+        regions = Region.objects.filter(used)
+        provinces = Region.objects.filter(Q(pk__in=regions.values("pk")) | Q(children__in=regions))
+        return [
+            (region.code, str(region))
+            for region in Region.objects.filter(
+                Q(pk__in=regions.values("pk")) | Q(pk__in=provinces.values("pk"))
+            ).order_by("code")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            region = Region.objects.filter(code=self.value()).first()
+            if region is None:
+                return queryset.none()
+            return queryset.filter(pk__in=Agreement.objects.for_region(region).values("pk"))
+        return queryset
+
+
+# --- Agreement and its inlines -----------------------------------------------------------
+
+
+class PartyInline(admin.TabularInline):
+    model = Party
+    extra = 0
+    min_num = 2
+    validate_min = True
+    autocomplete_fields = ["organisation"]
+    verbose_name_plural = _("parties (at least two; each organisation once)")
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    autocomplete_fields = ["person", "position"]
+    fields = ["person", "position", "role", "note"]
+
+
+class FollowUpInline(admin.StackedInline):
+    model = FollowUp
+    extra = 0
+    autocomplete_fields = ["responsible", "source"]
+    fields = [("action", "responsible"), ("due_date", "status", "done_on"), "source", "notes"]
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    extra = 0
+    autocomplete_fields = ["source"]
+    verbose_name_plural = _("sources")
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ["type", "title", "date", "file"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(CatalogueAdmin):
+    list_display = [
+        "title",
+        "date",
+        "kind",
+        "stage",
+        "category",
+        "party_names",
+        "venue_region",
+        "is_published",
+    ]
+    list_filter = [
+        "kind",
+        "stage",
+        CategoryListFilter,
+        "sectors",
+        YearListFilter,
+        RegionListFilter,
+        "is_published",
+    ]
+    search_fields = ["title", "summary", "parties__organisation__name"]
+    search_help_text = _("Searches the title, the summary and the parties' names.")
+    list_select_related = ["venue_region"]
+    autocomplete_fields = ["venue_region", "follows_from"]
+    filter_horizontal = ["sectors"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["category"]
+    date_hierarchy = "date"
+    actions = ["publish", "unpublish"]
+    inlines = [PartyInline, ParticipantInline, FollowUpInline, CitationInline, DocumentInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "stage", "category", "is_published"]}),
+        (
+            _("When and where"),
+            {"fields": ["date", "venue", "venue_region", "valid_from", "valid_until"]},
+        ),
+        (
+            _("Content"),
+            {"fields": ["sectors", "summary", "document_number", "follows_from", "data_notes"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_category()
+            .prefetch_related(
+                Prefetch("parties", queryset=Party.objects.select_related("organisation"))
+            )
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Each word must match the title, summary or a party's name or short name
+        # (AgreementQuerySet.search); Exists subqueries never duplicate rows.
+        for word in smart_split(search_term):
+            if word[0] in "\"'" and word[0] == word[-1]:
+                word = unescape_string_literal(word)
+            queryset = queryset.search(word)
+        return queryset, False
+
+    @admin.display(description=_("category"), ordering="category_code")
+    def category(self, agreement):
+        return agreement.get_category_display() or "-"
+
+    @admin.display(description=_("parties"))
+    def party_names(self, agreement):
+        return ", ".join(str(party.organisation) for party in agreement.parties.all())
+
+    @admin.action(description=_("Publish the selected agreements"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description=_("Unpublish the selected agreements"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, value):
+        # Saved one by one (not update()) so that each change is kept in the history.
+        changed = 0
+        for agreement in queryset.exclude(is_published=value):
+            agreement.is_published = value
+            agreement._history_user = request.user
+            agreement.save(update_fields=["is_published"])
+            changed += 1
+        if value:
+            message = ngettext(
+                "%(count)d agreement was published.",
+                "%(count)d agreements were published.",
+                changed,
+            )
+        else:
+            message = ngettext(
+                "%(count)d agreement was unpublished.",
+                "%(count)d agreements were unpublished.",
+                changed,
+            )
+        self.message_user(request, message % {"count": changed})
+
+
+# --- Parts of an agreement ---------------------------------------------------------------
+
+
+@admin.register(Party)
+class PartyAdmin(CatalogueAdmin):
+    list_display = ["organisation", "role", "agreement"]
+    list_filter = ["role", "organisation__kind"]
+    search_fields = ["organisation__name", "organisation__short_name", "agreement__title"]
+    list_select_related = ["organisation", "agreement"]
+    autocomplete_fields = ["agreement", "organisation"]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(CatalogueAdmin):
+    list_display = ["person", "position", "role", "agreement"]
+    list_display_links = ["person", "position"]
+    list_filter = ["role"]
+    search_fields = ["person__name", "position__title", "agreement__title"]
+    list_select_related = ["person", "position", "agreement"]
+    autocomplete_fields = ["agreement", "person", "position"]
+
+
+class OverdueListFilter(admin.SimpleListFilter):
+    """Open follow-ups whose due date has passed (``FollowUpQuerySet.overdue``)."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        overdue = FollowUp.objects.overdue().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=overdue)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=overdue)
+        return queryset
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(CatalogueAdmin):
+    list_display = ["action", "agreement", "responsible", "due_date", "status", "overdue"]
+    list_filter = [
+        "status",
+        OverdueListFilter,
+        ("responsible", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["action", "notes", "agreement__title", "responsible__name"]
+    list_select_related = ["agreement", "responsible"]
+    autocomplete_fields = ["agreement", "responsible", "source"]
+    date_hierarchy = "due_date"
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, follow_up):
+        return follow_up.is_overdue
+
+
+@admin.register(Citation)
+class CitationAdmin(CatalogueAdmin):
+    list_display = ["source", "agreement", "note"]
+    search_fields = ["source__headline", "source__publisher", "agreement__title"]
+    list_select_related = ["source", "agreement"]
+    autocomplete_fields = ["agreement", "source"]
+
+
+@admin.register(Document)
+class DocumentAdmin(CatalogueAdmin):
+    list_display = ["title", "type", "date", "agreement", "content_type"]
+    list_filter = ["type"]
+    search_fields = ["title", "agreement__title"]
+    list_select_related = ["agreement"]
+    autocomplete_fields = ["agreement"]
+
+
+# --- Sectors and sources -----------------------------------------------------------------
+
+
+def _agreement_links(agreements):
+    return format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        (
+            (reverse("admin:cooperation_agreement_change", args=[agreement.pk]), agreement)
+            for agreement in agreements
+        ),
+    )
+
+
+@admin.register(Sector)
+class SectorAdmin(CatalogueAdmin):
+    list_display = ["name", "name_en", "agreement_count"]
+    search_fields = ["name", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(agreement_total=Count("agreements"))
+
+    @admin.display(description=_("agreements"), ordering="agreement_total")
+    def agreement_count(self, sector):
+        return sector.agreement_total
+
+    def get_deleted_objects(self, objs, request):
+        """A sector that agreements use is protected, as a PROTECT foreign key would be: the
+        delete page names the agreements and refuses the deletion."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        using = Agreement.objects.filter(sectors__in=list(objs)).distinct().order_by("title")
+        protected = list(protected) + [
+            format_html(
+                '{}: <a href="{}">{}</a>',
+                capfirst(Agreement._meta.verbose_name),
+                reverse("admin:cooperation_agreement_change", args=[agreement.pk]),
+                agreement,
+            )
+            for agreement in using
+        ]
+        return deleted, model_count, perms_needed, protected
+
+
+@admin.register(Source)
+class SourceAdmin(CatalogueAdmin):
+    list_display = ["headline", "publisher", "published_on", "cited_by"]
+    list_filter = ["publisher"]
+    search_fields = ["headline", "publisher", "url", "slug"]
+    prepopulated_fields = {"slug": ["headline"]}
+    readonly_fields = ["cited_by", "reports_follow_ups"]
+    date_hierarchy = "published_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("agreements")
+
+    @admin.display(description=_("cited by"))
+    def cited_by(self, source):
+        return _agreement_links(source.agreements.all()) or "-"
+
+    @admin.display(description=_("follow-up actions it reports"))
+    def reports_follow_ups(self, source):
+        return ", ".join(str(follow_up) for follow_up in source.follow_ups.all()) or "-"

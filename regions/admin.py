@@ -1,0 +1,130 @@
+"""Admin for regions, organisations, officials, positions and tenures.
+
+Every model keeps its history (django-simple-history): the history view shows each change and,
+for users who may change the record, reverts it. No changelist issues a query per row: every
+column that follows a relation is covered by ``list_select_related`` or a prefetch.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Organisation, Person, Position, Region, Tenure
+
+
+class CatalogueAdmin(SimpleHistoryAdmin):
+    """Base admin for the catalogue's models: history view with a guarded revert."""
+
+    list_per_page = 50
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves a POSTed revert form for anyone who may *view* the history;
+        # reverting is a change, so a view-only user (the Viewer group) is refused.
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ProvinceListFilter(admin.SimpleListFilter):
+    title = _("province")
+    parameter_name = "province"
+
+    def lookups(self, request, model_admin):
+        return [(region.code, str(region)) for region in Region.objects.provinces()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(province__code=self.value())
+        return queryset
+
+
+@admin.register(Region)
+class RegionAdmin(CatalogueAdmin):
+    list_display = ["code", "name", "kind", "province"]
+    list_display_links = ["code", "name"]
+    list_filter = ["kind", ProvinceListFilter]
+    search_fields = ["code", "name"]
+    list_select_related = ["province"]
+    autocomplete_fields = ["province"]
+    list_per_page = 100
+
+
+class TenureInline(admin.TabularInline):
+    model = Tenure
+    extra = 0
+    fields = ["person", "position", "start_date", "end_date", "is_acting", "source_note"]
+    autocomplete_fields = ["person", "position"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "position")
+
+
+class PersonTenureInline(TenureInline):
+    verbose_name_plural = _("posts held")
+
+
+class PositionTenureInline(TenureInline):
+    verbose_name_plural = _("holders of this post")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(CatalogueAdmin):
+    list_display = ["name", "short_name", "kind", "parent", "region", "country"]
+    list_filter = ["kind", "country", ("region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "short_name", "slug"]
+    list_select_related = ["parent", "region"]
+    autocomplete_fields = ["parent", "region"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Person)
+class PersonAdmin(CatalogueAdmin):
+    list_display = ["full_name", "name", "posts"]
+    list_display_links = ["full_name"]
+    search_fields = ["name", "slug", "honorific_prefix", "honorific_suffix"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PersonTenureInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("tenures", queryset=Tenure.objects.select_related("position"))
+            )
+        )
+
+    @admin.display(description=_("full name"), ordering="name")
+    def full_name(self, person):
+        return person.full_name
+
+    @admin.display(description=_("posts"))
+    def posts(self, person):
+        # Uses the prefetched tenures: no query per row.
+        return ", ".join(sorted({tenure.position.title for tenure in person.tenures.all()}))
+
+
+@admin.register(Position)
+class PositionAdmin(CatalogueAdmin):
+    list_display = ["title", "organisation", "role"]
+    list_filter = ["role", "organisation__kind"]
+    search_fields = ["title", "slug", "organisation__name", "organisation__short_name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [PositionTenureInline]
+
+
+@admin.register(Tenure)
+class TenureAdmin(CatalogueAdmin):
+    list_display = ["person", "position", "start_date", "end_date", "is_acting"]
+    list_display_links = ["person", "position"]
+    list_filter = ["is_acting", "position__role"]
+    search_fields = ["person__name", "position__title", "position__organisation__name"]
+    list_select_related = ["person", "position"]
+    autocomplete_fields = ["person", "position"]
+    date_hierarchy = "start_date"
