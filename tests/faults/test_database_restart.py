@@ -217,8 +217,12 @@ def test_server_answers_503_while_postgresql_is_down_and_recovers_without_restar
     def get_all():
         return {path: fetch(server.base_url + path, headers) for path, headers in PAGES}
 
+    def health():
+        return fetch(server.base_url + "/healthz", {})[0]
+
     for path, (status, _, body) in get_all().items():
         assert status == 200, f"{path} before the outage: {status}\n{body[:2000]}"
+    assert health() == 200
     workers = child_pids(server.pid)
     assert len(workers) == 1
 
@@ -230,10 +234,12 @@ def test_server_answers_503_while_postgresql_is_down_and_recovers_without_restar
         assert "Traceback" not in body
         assert "OperationalError" not in body
     assert "Database unavailable while handling GET /admin/login/" in server.log.read_text()
+    assert health() == 503
 
     cluster.start()
     for path, (status, _, body) in get_all().items():
         assert status == 200, f"{path} after the outage: {status}\n{body[:2000]}"
+    assert health() == 200
 
     # A restart between two requests leaves the worker holding a dead persistent connection: the
     # health check at the start of the next request replaces it, so no visitor sees an error.
@@ -241,6 +247,7 @@ def test_server_answers_503_while_postgresql_is_down_and_recovers_without_restar
     cluster.start()
     for path, (status, _, body) in get_all().items():
         assert status == 200, f"{path} after a quiet restart: {status}\n{body[:2000]}"
+    assert health() == 200
 
     # The very same processes answered: gunicorn's master was not restarted, nor its worker.
     assert server.poll() is None
