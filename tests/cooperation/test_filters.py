@@ -1,0 +1,189 @@
+"""The agreement and follow-up filters, as a reader uses them through the list pages."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cooperation.models import Agreement, FollowUp
+from regions.models import Organisation
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def banten(make_province, make_region, make_government):
+    province = make_province(code="36", name="Banten")
+    return {
+        "province": province,
+        "pemprov": make_government(region=province, name="Pemerintah Provinsi Banten"),
+        "serang": make_government(
+            region=make_region(province=province, code="36.04", name="Kabupaten Serang"),
+            name="Pemerintah Kabupaten Serang",
+            short_name="Pemkab Serang",
+        ),
+    }
+
+
+@pytest.fixture
+def elsewhere(make_province, make_region, make_government):
+    province = make_province(code="17", name="Bengkulu")
+    return make_government(
+        region=make_region(province=province, code="17.71", name="Kota Bengkulu", kind="city"),
+        name="Pemerintah Kota Bengkulu",
+    )
+
+
+def titles(client, **params):
+    response = client.get(reverse("cooperation:agreement_list"), params)
+    assert response.status_code == 200
+    return [agreement.title for agreement in response.context["object_list"]]
+
+
+def test_region_filter_on_a_province_includes_its_regencies_and_cities(
+    client, banten, elsewhere, make_agreement
+):
+    make_agreement(title="Kabupaten", parties=[banten["serang"], elsewhere])
+    make_agreement(title="Provinsi", parties=[banten["pemprov"]])
+    make_agreement(title="Lain", parties=[elsewhere])
+
+    assert sorted(titles(client, region="36")) == ["Kabupaten", "Provinsi"]
+    assert titles(client, region="36.04") == ["Kabupaten"]
+
+
+def test_region_filter_counts_an_agency_for_its_government_s_region(
+    client, banten, make_organisation, make_agreement
+):
+    agency = make_organisation(
+        name="Bappeda Kabupaten Serang",
+        kind=Organisation.Kind.REGIONAL_AGENCY,
+        parent=banten["serang"],
+    )
+    make_agreement(title="Lewat dinas", parties=[agency])
+
+    assert titles(client, region="36.04") == ["Lewat dinas"]
+
+
+def test_text_search_matches_title_summary_and_party_names(
+    client, banten, elsewhere, make_agreement
+):
+    make_agreement(title="Air bersih", parties=[elsewhere])
+    make_agreement(title="Lain", summary="Tentang UMKM dan pariwisata", parties=[elsewhere])
+    make_agreement(title="Dengan Serang", parties=[banten["serang"]])
+
+    assert titles(client, q="air") == ["Air bersih"]
+    assert titles(client, q="umkm") == ["Lain"]
+    assert titles(client, q="pemkab serang") == ["Dengan Serang"]
+
+
+def test_partner_filter_by_organisation_slug(client, banten, elsewhere, make_agreement):
+    make_agreement(title="Dengan Bengkulu", parties=[banten["serang"], elsewhere])
+    make_agreement(title="Sendiri", parties=[banten["serang"]])
+
+    assert titles(client, partner=elsewhere.slug) == ["Dengan Bengkulu"]
+
+
+def test_kind_stage_and_sector_filters(client, make_agreement, make_sector):
+    tourism = make_sector(slug="pariwisata", name="Pariwisata")
+    make_agreement(
+        title="Kunjungan",
+        kind=Agreement.Kind.WORKING_VISIT,
+        stage=Agreement.Stage.EXPLORATION,
+        sectors=[tourism],
+    )
+    make_agreement(title="MoU")
+
+    assert titles(client, kind="working_visit") == ["Kunjungan"]
+    assert titles(client, stage="joint_agreement_signed") == ["MoU"]
+    assert titles(client, sector="pariwisata") == ["Kunjungan"]
+
+
+def test_category_and_foreign_country_filters(client, banten, make_organisation, make_agreement):
+    iastic = make_organisation(
+        name="IASTIC Beijing", kind=Organisation.Kind.INSTITUTION, country="CN"
+    )
+    make_agreement(title="Dengan Beijing", parties=[banten["serang"], iastic])
+    make_agreement(title="Antardaerah")
+
+    assert titles(client, category="KSDLL") == ["Dengan Beijing"]
+    assert titles(client, category="KSDD") == ["Antardaerah"]
+    assert titles(client, country="CN") == ["Dengan Beijing"]
+    assert titles(client, country="JP") == []
+
+
+def test_date_range_and_year_filters(client, make_agreement):
+    make_agreement(title="2023", date=datetime.date(2023, 1, 30))
+    make_agreement(title="2025", date=datetime.date(2025, 10, 24))
+
+    assert titles(client, date_from="2024-01-01") == ["2025"]
+    assert titles(client, date_to="2024-01-01") == ["2023"]
+    assert titles(client, year="2023") == ["2023"]
+
+
+def test_open_follow_ups_filter(client, make_agreement, make_follow_up):
+    make_follow_up(make_agreement(title="Terbuka"), status=FollowUp.Status.PLANNED)
+    make_follow_up(make_agreement(title="Selesai"), status=FollowUp.Status.DONE)
+
+    assert titles(client, open_follow_ups="on") == ["Terbuka"]
+    assert sorted(titles(client)) == ["Selesai", "Terbuka"]
+
+
+def test_ordering_whitelist(client, make_agreement):
+    make_agreement(title="B", date=datetime.date(2024, 1, 1))
+    make_agreement(title="A", date=datetime.date(2025, 1, 1))
+
+    assert titles(client) == ["A", "B"]  # newest first by default
+    assert titles(client, order="title") == ["A", "B"]
+    assert titles(client, order="-title") == ["B", "A"]
+    assert titles(client, order="date") == ["B", "A"]
+    response = client.get(
+        reverse("cooperation:agreement_list"), {"order": "is_published"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Select a valid choice." in response.content.decode()
+    assert list(response.context["object_list"]) == []
+
+
+def test_text_filter_rejects_nul_characters_with_a_field_error(client, make_agreement):
+    make_agreement(title="Apa saja")
+
+    response = client.get(
+        reverse("cooperation:agreement_list"), {"q": "a\x00b"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 200
+    assert response.context["filter"].errors["q"] == ["Null characters are not allowed."]
+    assert list(response.context["object_list"]) == []
+
+
+@pytest.mark.parametrize("name", ["region", "partner", "sector", "country", "kind", "order"])
+def test_choice_filters_reject_nul_characters_before_querying(client, db, name):
+    response = client.get(reverse("cooperation:agreement_list"), {name: "3\x006"})
+
+    assert response.status_code == 200
+    assert name in response.context["filter"].errors
+
+
+def test_follow_up_filters_by_region_responsible_and_due_dates(
+    client, banten, elsewhere, make_agreement, make_follow_up
+):
+    make_follow_up(
+        make_agreement(parties=[banten["serang"]]),
+        action="Di Serang",
+        responsible=banten["serang"],
+        due_date=datetime.date(2026, 1, 10),
+    )
+    make_follow_up(
+        make_agreement(parties=[elsewhere]),
+        action="Di Bengkulu",
+        responsible=elsewhere,
+        due_date=datetime.date(2026, 3, 10),
+    )
+
+    def actions(**params):
+        response = client.get(reverse("cooperation:followup_list"), params)
+        return [follow_up.action for follow_up in response.context["object_list"]]
+
+    assert actions(region="36") == ["Di Serang"]
+    assert actions(responsible=elsewhere.slug) == ["Di Bengkulu"]
+    assert actions(due_from="2026-02-01") == ["Di Bengkulu"]
+    assert actions(due_to="2026-02-01") == ["Di Serang"]

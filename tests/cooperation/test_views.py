@@ -1,0 +1,495 @@
+"""The catalogue's agreement pages: home, agreement list and detail, follow-up list."""
+
+import datetime
+
+import pytest
+from django.contrib.admin import AdminSite, ModelAdmin
+from django.urls import include, path, reverse
+
+from cooperation.models import Agreement, Citation, FollowUp, Participant
+from regions.models import Organisation
+
+TODAY = datetime.date.today()
+
+# A URLconf with an admin that edits agreements, for the staff "edit" link (the project's own
+# admin registration may change; the link must follow whatever the admin offers).
+_admin_site = AdminSite(name="admin")
+_admin_site.register(Agreement, ModelAdmin)
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", _admin_site.urls),
+    path("", include("cooperation.region_urls")),
+    path("", include("cooperation.app_urls")),
+]
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user("staf", is_staff=True)
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_superuser("editor")
+
+
+@pytest.fixture
+def serang(make_province, make_region, make_government):
+    banten = make_province(code="36", name="Banten")
+    kabupaten = make_region(province=banten, code="36.04", name="Kabupaten Serang")
+    government = make_government(
+        region=kabupaten, name="Pemerintah Kabupaten Serang", short_name="Pemkab Serang"
+    )
+    return kabupaten, government
+
+
+@pytest.fixture
+def bandung(make_province, make_region, make_government):
+    jabar = make_province(code="32", name="Jawa Barat")
+    kabupaten = make_region(province=jabar, code="32.04", name="Kabupaten Bandung")
+    government = make_government(
+        region=kabupaten, name="Pemerintah Kabupaten Bandung", short_name="Pemkab Bandung"
+    )
+    return kabupaten, government
+
+
+@pytest.fixture
+def signing(serang, bandung, make_agreement, make_sector):
+    """Kabupaten Serang and Kabupaten Bandung sign a joint agreement on Monday 30 January 2023."""
+    return make_agreement(
+        title="Penandatanganan kerja sama Kabupaten Serang dan Kabupaten Bandung",
+        date=datetime.date(2023, 1, 30),
+        venue="Pendopo Bupati Bandung",
+        venue_region=bandung[0],
+        parties=[serang[1], bandung[1]],
+        sectors=[make_sector(name="Pariwisata", name_en="Tourism")],
+        summary="Kedua kabupaten sepakat bekerja sama.",
+    )
+
+
+def html(response):
+    return response.content.decode()
+
+
+# --- Home ----------------------------------------------------------------------------------
+
+
+def test_home_counts_published_agreements_by_stage_and_category(client, make_agreement):
+    make_agreement(stage=Agreement.Stage.EXPLORATION)
+    make_agreement(stage=Agreement.Stage.EXPLORATION)
+    make_agreement(stage=Agreement.Stage.ENDED, is_published=False)
+
+    response = client.get(reverse("cooperation:home"))
+
+    stages = {label: count for _, label, count in response.context["stage_counts"]}
+    assert stages["exploration"] == 2
+    assert stages["ended"] == 0  # the draft is not counted
+    categories = {value: count for value, _, count in response.context["category_counts"]}
+    assert categories["KSDD"] == 2
+    assert "The catalogue holds 2 agreements" in html(response)
+
+
+def test_home_lists_overdue_and_soon_due_follow_ups(client, make_agreement, make_follow_up):
+    agreement = make_agreement(title="Kerja sama air bersih")
+    make_follow_up(agreement, action="Survei lokasi", due_date=TODAY - datetime.timedelta(days=3))
+    make_follow_up(
+        agreement, action="Kunjungan balasan", due_date=TODAY + datetime.timedelta(days=10)
+    )
+    make_follow_up(
+        agreement,
+        action="Rapat teknis selesai",
+        status=FollowUp.Status.DONE,
+        due_date=TODAY - datetime.timedelta(days=3),
+    )
+    draft = make_agreement(is_published=False)
+    make_follow_up(draft, action="Rahasia", due_date=TODAY - datetime.timedelta(days=3))
+
+    response = client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert [f.action for f in response.context["overdue"]] == ["Survei lokasi"]
+    assert [f.action for f in response.context["due_soon"]] == ["Kunjungan balasan"]
+    page = html(response)
+    assert "Overdue</span>" in page
+    assert "Rahasia" not in page
+    assert "Rapat teknis selesai" not in page
+
+
+def test_home_lists_agreements_whose_validity_ends_within_90_days(client, make_agreement):
+    make_agreement(title="Berakhir segera", valid_until=TODAY + datetime.timedelta(days=60))
+    make_agreement(title="Masih lama", valid_until=TODAY + datetime.timedelta(days=200))
+
+    response = client.get(reverse("cooperation:home"))
+
+    assert [a.title for a in response.context["ending_soon"]] == ["Berakhir segera"]
+
+
+def test_home_lists_stalled_agreements_and_explains_what_stalled_means(
+    client, make_agreement, make_follow_up
+):
+    old = TODAY - datetime.timedelta(days=400)
+    make_agreement(title="Terhenti", date=old)
+    busy = make_agreement(title="Sedang berjalan", date=old)
+    make_follow_up(busy, status=FollowUp.Status.IN_PROGRESS)
+    make_agreement(title="Selesai", date=old, stage=Agreement.Stage.ENDED)
+    make_agreement(title="Baru", date=TODAY - datetime.timedelta(days=30))
+
+    response = client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert [a.title for a in response.context["stalled"]] == ["Terhenti"]
+    assert "Stalled means: not ended, dated 6 months ago or earlier" in html(response)
+
+
+# --- Agreement list -----------------------------------------------------------------------
+
+
+def test_agreement_list_row_shows_date_title_parties_kind_stage_and_sectors(client, signing):
+    response = client.get(reverse("cooperation:agreement_list"))
+
+    page = html(response)
+    assert '<time datetime="2023-01-30">Senin, 30 Januari 2023</time>' in page
+    assert f'<a href="{signing.get_absolute_url()}">{signing.title}</a>' in page
+    assert "Pemkab Serang" in page and "Pemkab Bandung" in page
+    assert "Pariwisata" in page
+    assert signing.get_kind_display() in page
+
+
+def test_agreement_list_speaks_english_when_the_browser_asks(client, signing):
+    response = client.get(reverse("cooperation:agreement_list"), HTTP_ACCEPT_LANGUAGE="en")
+
+    page = html(response)
+    assert '<html lang="en">' in page
+    assert '<time datetime="2023-01-30">Monday, 30 January 2023</time>' in page
+    assert "Tourism" in page
+
+
+def test_agreement_list_is_indonesian_by_default(client, signing):
+    page = html(client.get(reverse("cooperation:agreement_list")))
+
+    assert '<html lang="id">' in page
+
+
+def test_drafts_are_hidden_from_visitors_and_marked_for_staff(client, staff, make_agreement):
+    make_agreement(title="Draf rahasia", is_published=False)
+    make_agreement(title="Sudah terbit")
+
+    anonymous = html(client.get(reverse("cooperation:agreement_list"), {"q": "a"}))
+    client.force_login(staff)
+    for_staff = html(client.get(reverse("cooperation:agreement_list"), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "Draf rahasia" not in anonymous and "Sudah terbit" in anonymous
+    assert "Draf rahasia" in for_staff
+    assert 'Draf rahasia</a> <span class="badge badge-draft">Draft</span>' in for_staff
+
+
+def test_agreement_list_filter_form_is_a_get_form_with_labelled_fields(client, signing):
+    page = html(client.get(reverse("cooperation:agreement_list")))
+
+    assert '<form class="filters" method="get"' in page
+    for name in ["q", "region", "partner", "kind", "stage", "category", "sector", "country"]:
+        assert f'<label for="id_{name}">' in page
+
+
+def test_pagination_links_keep_the_filters(client, make_agreement):
+    for n in range(25):
+        make_agreement(title=f"Kunjungan {n:02d}", stage=Agreement.Stage.EXPLORATION)
+
+    response = client.get(
+        reverse("cooperation:agreement_list"), {"stage": "exploration", "order": "title"}
+    )
+
+    page = html(response)
+    assert len(response.context["page_obj"].object_list) == 20
+    assert 'href="?stage=exploration&amp;order=title&amp;page=2"' in page
+    second = client.get(
+        reverse("cooperation:agreement_list"),
+        {"stage": "exploration", "order": "title", "page": 2},
+    )
+    assert [a.title for a in second.context["page_obj"]] == [
+        f"Kunjungan {n:02d}" for n in range(20, 25)
+    ]
+
+
+def test_invalid_filter_shows_the_error_and_an_empty_list(client, signing):
+    response = client.get(
+        reverse("cooperation:agreement_list"),
+        {"date_from": "30-01-2023"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    page = html(response)
+    assert response.status_code == 200
+    assert "Enter a valid date." in page
+    assert "0 agreements found" in page
+    assert signing.title not in page
+
+
+# --- Agreement detail ---------------------------------------------------------------------
+
+
+def test_agreement_detail_shows_the_record(
+    client, signing, serang, make_person, make_position, make_tenure, make_source
+):
+    bupati = make_position(organisation=serang[1], title="Bupati Serang", role="head")
+    ratu_tatu = make_person(name="Ratu Tatu Chasanah", slug="ratu-tatu-chasanah")
+    make_tenure(person=ratu_tatu, position=bupati, start_date=datetime.date(2021, 2, 26))
+    Participant.objects.create(
+        agreement=signing, person=ratu_tatu, position=bupati, role="signatory"
+    )
+    Citation.objects.create(
+        agreement=signing,
+        source=make_source(publisher="bisnisbanten.com", headline="Pemkab Serang bekerja sama"),
+    )
+    Citation.objects.create(
+        agreement=signing,
+        source=make_source(
+            publisher="contoh.id", headline="Dengan tautan", url="https://contoh.id/berita"
+        ),
+    )
+    signing.data_notes = "Tanggal dikonfirmasi dengan nama hari."
+    signing.save()
+
+    response = client.get(signing.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+
+    page = html(response)
+    assert f"<h1>{signing.title}</h1>" in page
+    assert '<time datetime="2023-01-30">Monday, 30 January 2023</time>' in page
+    assert "KSDD: with another Indonesian region" in page
+    assert "Pendopo Bupati Bandung" in page
+    assert '<a href="/regions/32.04/">Kabupaten Bandung</a>' in page
+    assert '<a href="/organisations/pemerintah-36-04/">Pemerintah Kabupaten Serang</a>' in page
+    assert "signatory party" in page
+    assert '<a href="/officials/ratu-tatu-chasanah/">Ratu Tatu Chasanah</a>' in page
+    assert "Bupati Serang" in page
+    assert "Kedua kabupaten sepakat bekerja sama." in page
+    assert "<cite>Pemkab Serang bekerja sama</cite>" in page  # no URL: no link
+    assert 'href="https://contoh.id/berita"' in page
+    assert "Tanggal dikonfirmasi dengan nama hari." in page
+
+
+def test_participant_is_shown_with_the_position_held_on_the_day(
+    client, signing, serang, make_person, make_position, make_tenure
+):
+    wakil = make_position(organisation=serang[1], title="Wakil Bupati Serang", role="deputy_head")
+    bupati = make_position(organisation=serang[1], title="Bupati Serang", role="head")
+    person = make_person(name="Pandji Tirtayasa")
+    make_tenure(person=person, position=wakil, start_date=datetime.date(2021, 2, 26))
+    make_tenure(person=person, position=bupati, start_date=datetime.date(2025, 2, 20))
+    Participant.objects.create(agreement=signing, person=person, position=wakil, role="witness")
+
+    page = html(client.get(signing.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "Wakil Bupati Serang" in page
+    assert "witness" in page
+
+
+def test_agreement_detail_marks_overdue_follow_ups(client, signing, serang, make_follow_up):
+    make_follow_up(
+        signing,
+        action="Survei bersama",
+        responsible=serang[1],
+        due_date=datetime.date(2023, 3, 1),
+    )
+    make_follow_up(signing, action="Kunjungan balasan", due_date=None)
+
+    page = html(client.get(signing.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert '<tr class="overdue">' in page
+    assert "Survei bersama" in page
+    assert '<time datetime="2023-03-01">Wednesday, 1 March 2023</time>' in page
+    assert '<span class="badge badge-overdue">Overdue</span>' in page
+    assert "no due date" in page
+    assert page.count('class="overdue"') == 1
+
+
+def test_agreement_detail_shows_the_chain_without_drafts_for_visitors(
+    client, staff, signing, make_agreement
+):
+    meeting = make_agreement(title="Pertemuan penjajakan")
+    signing.follows_from = meeting
+    signing.save()
+    make_agreement(title="PKS terbit", follows_from=signing)
+    make_agreement(title="PKS draf", follows_from=signing, is_published=False)
+
+    page = html(client.get(signing.get_absolute_url()))
+    client.force_login(staff)
+    staff_page = html(client.get(signing.get_absolute_url()))
+
+    assert "Pertemuan penjajakan" in page and "PKS terbit" in page
+    assert "PKS draf" not in page
+    assert "PKS draf" in staff_page
+
+
+def test_unpublished_agreement_is_404_for_visitors_and_a_marked_draft_for_staff(
+    client, staff, make_agreement
+):
+    draft = make_agreement(title="Masih draf", is_published=False)
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(staff)
+    page = html(client.get(draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+    assert '<span class="badge badge-draft">Draft</span>' in page
+
+
+def test_unknown_agreement_is_404(client, db):
+    response = client.get(reverse("cooperation:agreement_detail", args=["tidak-ada"]))
+    assert response.status_code == 404
+
+
+@pytest.mark.urls(__name__)
+def test_editors_get_a_link_to_the_admin_and_visitors_do_not(client, editor, signing):
+    edit_url = reverse("admin:cooperation_agreement_change", args=[signing.pk])
+
+    assert edit_url not in html(client.get(signing.get_absolute_url()))
+    client.force_login(editor)
+    assert f'<a href="{edit_url}">' in html(client.get(signing.get_absolute_url()))
+
+
+# --- Follow-ups list ----------------------------------------------------------------------
+
+
+def test_follow_up_list_filters_by_status_and_overdue(client, signing, make_follow_up):
+    make_follow_up(signing, action="Terlambat", due_date=TODAY - datetime.timedelta(days=1))
+    make_follow_up(signing, action="Nanti", due_date=TODAY + datetime.timedelta(days=100))
+    make_follow_up(signing, action="Beres", status=FollowUp.Status.DONE)
+
+    overdue = html(client.get(reverse("cooperation:followup_list"), {"overdue": "on"}))
+    done = html(client.get(reverse("cooperation:followup_list"), {"status": "done"}))
+
+    assert "Terlambat" in overdue and "Nanti" not in overdue and "Beres" not in overdue
+    assert "Beres" in done and "Terlambat" not in done
+
+
+def test_follow_up_list_hides_follow_ups_of_drafts(client, make_agreement, make_follow_up):
+    make_follow_up(make_agreement(is_published=False), action="Tindak lanjut draf")
+    make_follow_up(make_agreement(), action="Tindak lanjut terbit")
+
+    page = html(client.get(reverse("cooperation:followup_list")))
+
+    assert "Tindak lanjut terbit" in page and "Tindak lanjut draf" not in page
+
+
+# --- Login required -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/agreements/?stage=exploration", "/follow-ups/", "/regions/", "/regions/36/"],
+)
+def test_login_required_setting_sends_visitors_to_the_admin_login(client, settings, db, url):
+    settings.CATALOGUE_LOGIN_REQUIRED = True
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=")
+
+
+def test_login_required_setting_lets_signed_in_users_read(client, settings, django_user_model):
+    settings.CATALOGUE_LOGIN_REQUIRED = True
+    client.force_login(django_user_model.objects.create_user("pembaca"))
+
+    assert client.get(reverse("cooperation:agreement_list")).status_code == 200
+
+
+# --- Layout ---------------------------------------------------------------------------------
+
+
+def test_pages_have_landmarks_skip_link_and_a_language_switch_without_javascript(client, signing):
+    page = html(client.get(signing.get_absolute_url() + "?x=1"))
+
+    assert '<a class="skip-link" href="#main">' in page
+    assert '<main id="main"' in page and "<header" in page and "<footer" in page
+    assert 'action="/i18n/setlang/" method="post"' in page
+    assert f'name="next" value="{signing.get_absolute_url()}?x=1"' in page
+    assert 'name="language" value="en"' in page
+    assert "<script" not in page and "style=" not in page and "onclick" not in page
+    assert "Open Database License" in page
+
+
+def test_language_switch_changes_the_language_and_keeps_the_page(client, signing):
+    response = client.post(
+        "/i18n/setlang/",
+        {"language": "en", "next": signing.get_absolute_url()},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == signing.get_absolute_url()
+    assert '<html lang="en">' in html(response)
+
+
+# --- Query counts -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_agreements(make_agreement, make_sector, make_follow_up, make_organisation):
+    """``n`` published agreements, each with parties, two sectors and an open follow-up."""
+
+    def make(n):
+        sectors = [make_sector(), make_sector()]
+        partner = make_organisation(kind=Organisation.Kind.UNIVERSITY)
+        agreements = []
+        for i in range(n):
+            agreement = make_agreement(
+                sectors=sectors,
+                date=TODAY - datetime.timedelta(days=300 + i),
+                valid_until=TODAY + datetime.timedelta(days=30),
+            )
+            make_follow_up(agreement, due_date=TODAY - datetime.timedelta(days=1))
+            make_follow_up(agreement, due_date=TODAY + datetime.timedelta(days=5))
+            agreement.parties.create(organisation=partner, role="participant")
+            agreements.append(agreement)
+        return agreements
+
+    return make
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_home_query_count_does_not_grow_with_rows(
+    client, many_agreements, django_assert_num_queries, rows
+):
+    many_agreements(rows)
+    # stage counts, category counts, latest + parties + sectors, overdue, due soon,
+    # ending soon, stalled
+    with django_assert_num_queries(9):
+        client.get(reverse("cooperation:home"))
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_agreement_list_query_count_does_not_grow_with_rows(
+    client, many_agreements, django_assert_num_queries, rows
+):
+    many_agreements(rows)
+    # count, page, parties, sectors, and the region, organisation and sector choices
+    with django_assert_num_queries(7):
+        client.get(reverse("cooperation:agreement_list"), {"open_follow_ups": "on"})
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_agreement_detail_query_count_does_not_grow_with_rows(
+    client,
+    signing,
+    make_participant,
+    make_follow_up,
+    make_source,
+    make_agreement,
+    django_assert_num_queries,
+    rows,
+):
+    for _ in range(rows):
+        make_participant(signing)
+        make_follow_up(signing)
+        Citation.objects.create(agreement=signing, source=make_source())
+        make_agreement(follows_from=signing)
+    # agreement, parties, participants, sectors, follow-ups, followed by, citations
+    with django_assert_num_queries(7):
+        client.get(signing.get_absolute_url())
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_follow_up_list_query_count_does_not_grow_with_rows(
+    client, many_agreements, django_assert_num_queries, rows
+):
+    many_agreements(rows)
+    # count, page, and the organisation and region choices
+    with django_assert_num_queries(4):
+        client.get(reverse("cooperation:followup_list"))

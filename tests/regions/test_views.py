@@ -1,0 +1,256 @@
+"""The catalogue's pages for regions, organisations and officials."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cooperation.models import Participant
+from regions.models import Organisation, Position
+
+
+def html(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def banten(make_province, make_region, make_government, make_organisation):
+    province = make_province(code="36", name="Banten")
+    kabupaten = make_region(province=province, code="36.04", name="Kabupaten Serang")
+    kota = make_region(province=province, code="36.73", name="Kota Serang", kind="city")
+    pemkab = make_government(region=kabupaten, name="Pemerintah Kabupaten Serang")
+    bappeda = make_organisation(
+        slug="bappeda-kabupaten-serang",
+        name="Bappeda Litbang Kabupaten Serang",
+        kind=Organisation.Kind.REGIONAL_AGENCY,
+        parent=pemkab,
+    )
+    return {
+        "province": province,
+        "kabupaten": kabupaten,
+        "kota": kota,
+        "pemprov": make_government(region=province, name="Pemerintah Provinsi Banten"),
+        "pemkab": pemkab,
+        "pemkot": make_government(region=kota, name="Pemerintah Kota Serang"),
+        "bappeda": bappeda,
+    }
+
+
+@pytest.fixture
+def bupati_serang(banten, make_position, make_person, make_tenure):
+    """Bupati Serang: Ratu Tatu Chasanah until 2025, then Ratu Rachmatuzakiyah."""
+    post = make_position(
+        organisation=banten["pemkab"],
+        slug="bupati-serang",
+        title="Bupati Serang",
+        role=Position.Role.HEAD,
+    )
+    tatu = make_person(slug="ratu-tatu-chasanah", name="Ratu Tatu Chasanah")
+    zakiyah = make_person(slug="ratu-rachmatuzakiyah", name="Ratu Rachmatuzakiyah")
+    make_tenure(person=tatu, position=post, start_date=datetime.date(2021, 2, 26))
+    make_tenure(person=zakiyah, position=post, start_date=datetime.date(2025, 2, 20))
+    return post, tatu, zakiyah
+
+
+# --- Region detail ------------------------------------------------------------------------
+
+
+def test_region_detail_shows_kind_code_parent_government_and_agencies(client, banten):
+    page = html(client.get(banten["kabupaten"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "<h1>Kabupaten Serang</h1>" in page
+    assert "<dd>regency</dd>" in page
+    assert "<dd>36.04</dd>" in page
+    assert '<a href="/regions/36/">Provinsi Banten</a>' in page
+    assert "Pemerintah Kabupaten Serang" in page
+    assert '<a href="/organisations/bappeda-kabupaten-serang/">' in page
+
+
+def test_province_page_lists_its_regencies_and_cities(client, banten):
+    page = html(client.get(banten["province"].get_absolute_url()))
+
+    assert '<a href="/regions/36.04/">Kabupaten Serang</a>' in page
+    assert '<a href="/regions/36.73/">Kota Serang</a>' in page
+
+
+def test_region_detail_lists_who_held_the_head_post_by_period(client, banten, bupati_serang):
+    page = html(client.get(banten["kabupaten"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert '<a href="/officials/ratu-tatu-chasanah/">Ratu Tatu Chasanah</a>' in page
+    assert '<a href="/officials/ratu-rachmatuzakiyah/">Ratu Rachmatuzakiyah</a>' in page
+    assert '<time datetime="2025-02-20">Thursday, 20 February 2025</time>' in page
+    # The latest holder first.
+    assert page.index("Ratu Rachmatuzakiyah") < page.index("Ratu Tatu Chasanah")
+
+
+def test_province_page_lists_agreements_of_its_regions_but_not_drafts(
+    client, banten, make_agreement
+):
+    make_agreement(title="Serang dan Bandung", parties=[banten["pemkab"]])
+    make_agreement(title="Kota Serang", parties=[banten["pemkot"]])
+    make_agreement(title="Draf", parties=[banten["pemkab"]], is_published=False)
+
+    response = client.get(banten["province"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+
+    page = html(response)
+    assert "Serang dan Bandung" in page and "Kota Serang" in page
+    assert "Draf" not in page
+    assert "2 agreements" in page
+
+
+def test_region_partners_are_listed_most_frequent_first(
+    client, banten, make_agreement, make_government, make_organisation
+):
+    apkasi = make_organisation(name="Apkasi", kind=Organisation.Kind.ASSOCIATION)
+    bandung = make_government(name="Pemerintah Kabupaten Bandung")
+    make_agreement(parties=[banten["pemkab"], bandung])
+    make_agreement(parties=[banten["pemkab"], apkasi])
+    make_agreement(parties=[banten["bappeda"], apkasi])
+
+    response = client.get(banten["kabupaten"].get_absolute_url())
+
+    partners = [(p.name, p.agreement_count) for p in response.context["partners"]]
+    assert partners == [("Apkasi", 2), ("Pemerintah Kabupaten Bandung", 1)]
+
+
+@pytest.mark.parametrize("code", ["99", "99.99", "abc", "36.4", "3604"])
+def test_unknown_or_malformed_region_code_is_404(client, banten, code):
+    assert client.get(f"/regions/{code}/").status_code == 404
+
+
+# --- Region list --------------------------------------------------------------------------
+
+
+def test_region_list_shows_provinces_with_their_regions_and_agreement_counts(
+    client, banten, make_agreement
+):
+    make_agreement(parties=[banten["pemkab"], banten["pemkot"]])
+    make_agreement(parties=[banten["pemkab"]])
+    make_agreement(parties=[banten["pemkot"]], is_published=False)
+
+    response = client.get(reverse("regions:region_list"), HTTP_ACCEPT_LANGUAGE="en")
+
+    page = html(response)
+    province = response.context["provinces"][0]
+    counts = {child.code: child.agreement_count for child in province.children.all()}
+    assert province.agreement_count == 2
+    assert counts == {"36.04": 2, "36.73": 1}
+    assert '<a href="/regions/36/">Provinsi Banten</a>' in page
+    assert "2 agreements" in page
+    assert '<a href="/regions/36.73/">Kota Serang</a> <span class="count">(1)</span>' in page
+
+
+# --- Organisation and official ------------------------------------------------------------
+
+
+def test_organisation_page_shows_positions_and_agreements_with_roles(
+    client, banten, bupati_serang, make_agreement
+):
+    agreement = make_agreement(
+        title="Kunjungan kerja", parties=[(banten["pemkab"], "host"), banten["pemkot"]]
+    )
+    make_agreement(title="Draf", parties=[banten["pemkab"]], is_published=False)
+
+    page = html(client.get(banten["pemkab"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "<h1>Pemerintah Kabupaten Serang</h1>" in page
+    assert "Bupati Serang" in page and "Ratu Tatu Chasanah" in page
+    assert f'<a href="{agreement.get_absolute_url()}">Kunjungan kerja</a>' in page
+    assert '<td data-label="Role">host</td>' in page
+    assert "Draf" not in page
+    assert "Bappeda Litbang Kabupaten Serang" in page  # its agency
+
+
+def test_official_page_shows_positions_over_time_and_the_post_held_at_each_agreement(
+    client, banten, bupati_serang, make_agreement, make_position, make_tenure
+):
+    post, tatu, _ = bupati_serang
+    agreement = make_agreement(title="MoU 2023", date=datetime.date(2023, 1, 30))
+    Participant.objects.create(agreement=agreement, person=tatu, position=post, role="signatory")
+
+    page = html(client.get(tatu.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "<h1>Ratu Tatu Chasanah</h1>" in page
+    assert '<time datetime="2021-02-26">Friday, 26 February 2021</time>' in page
+    assert '<a href="/organisations/pemerintah-36-04/">Pemerintah Kabupaten Serang</a>' in page
+    assert f'<a href="{agreement.get_absolute_url()}">MoU 2023</a>' in page
+    assert '<td data-label="Position held that day">Bupati Serang</td>' in page
+    assert '<td data-label="Role">signatory</td>' in page
+
+
+def test_official_page_hides_agreements_that_are_drafts(client, bupati_serang, make_agreement):
+    post, tatu, _ = bupati_serang
+    draft = make_agreement(title="Draf MoU", is_published=False)
+    Participant.objects.create(agreement=draft, person=tatu, position=post, role="signatory")
+
+    assert "Draf MoU" not in html(client.get(tatu.get_absolute_url()))
+
+
+def test_unknown_organisation_and_official_are_404(client, db):
+    assert client.get("/organisations/tidak-ada/").status_code == 404
+    assert client.get("/officials/tidak-ada/").status_code == 404
+
+
+# --- Query counts -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def populated(banten, make_agreement, make_government, make_person, make_tenure, make_position):
+    """``n`` agreements of Kabupaten Serang with a partner each, and ``n`` officials' tenures."""
+
+    def make(n):
+        post = make_position(organisation=banten["pemkab"], role=Position.Role.HEAD)
+        person = make_person()
+        for i in range(n):
+            agreement = make_agreement(parties=[banten["pemkab"], make_government()])
+            Participant.objects.create(
+                agreement=agreement, person=person, position=post, role="signatory"
+            )
+            make_tenure(
+                person=person if i == 0 else make_person(),
+                position=post,
+                start_date=datetime.date(2000 + i, 1, 1),
+            )
+        return person
+
+    return make
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_region_detail_query_count_does_not_grow_with_rows(
+    client, banten, populated, django_assert_num_queries, rows
+):
+    populated(rows)
+    # region, children, government, units, leaders, count, page, parties, sectors, partners
+    with django_assert_num_queries(10):
+        client.get(banten["kabupaten"].get_absolute_url())
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_region_list_query_count_does_not_grow_with_rows(
+    client, populated, django_assert_num_queries, rows
+):
+    populated(rows)
+    # provinces, their children, and three queries for the agreement-region links
+    with django_assert_num_queries(5):
+        client.get(reverse("regions:region_list"))
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_organisation_detail_query_count_does_not_grow_with_rows(
+    client, banten, populated, django_assert_num_queries, rows
+):
+    populated(rows)
+    # organisation, units, positions, tenures, count, page of parties, follow-ups
+    with django_assert_num_queries(7):
+        client.get(banten["pemkab"].get_absolute_url())
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_person_detail_query_count_does_not_grow_with_rows(
+    client, populated, django_assert_num_queries, rows
+):
+    person = populated(rows)
+    # person, tenures, count, page of participations
+    with django_assert_num_queries(4):
+        client.get(person.get_absolute_url())
