@@ -1,0 +1,185 @@
+"""The regions fixture: the build_region_fixture command and the committed fixtures/regions.json."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from regions.models import Region
+
+REGIONS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "regions.json"
+
+
+def write_csv(directory, provinces, regencies):
+    directory.mkdir(exist_ok=True)
+    (directory / "provinces.csv").write_text(
+        "code,name\n" + "".join(f"{code},{name}\n" for code, name in provinces), "utf-8"
+    )
+    (directory / "regencies.csv").write_text(
+        "code,province_code,name\n"
+        + "".join(f"{code},{province},{name}\n" for code, province, name in regencies),
+        "utf-8",
+    )
+    return directory
+
+
+PROVINCES = [("36", "Banten"), ("17", "Bengkulu")]
+# Deliberately out of order: the fixture is sorted by code whatever the input order.
+REGENCIES = [
+    ("36.73", "36", "Kota Serang"),
+    ("17.71", "17", "Kota Bengkulu"),
+    ("36.04", "36", "Kabupaten Serang"),
+    ("17.01", "17", "Kabupaten Bengkulu Selatan"),
+]
+
+
+def build(source, output):
+    out = io.StringIO()
+    call_command("build_region_fixture", str(source), output=str(output), stdout=out)
+    return out.getvalue()
+
+
+def test_command_writes_sorted_natural_key_objects_from_the_csv(tmp_path):
+    source = write_csv(tmp_path / "data", PROVINCES, REGENCIES)
+    output = tmp_path / "regions.json"
+
+    message = build(source, output)
+
+    assert "2 provinces and 4 regencies and cities" in message
+    assert json.loads(output.read_text("utf-8")) == [
+        {
+            "model": "regions.region",
+            "fields": {"code": "17", "name": "Bengkulu", "kind": "province", "province": None},
+        },
+        {
+            "model": "regions.region",
+            "fields": {
+                "code": "17.01",
+                "name": "Kabupaten Bengkulu Selatan",
+                "kind": "regency",
+                "province": ["17"],
+            },
+        },
+        {
+            "model": "regions.region",
+            "fields": {
+                "code": "17.71",
+                "name": "Kota Bengkulu",
+                "kind": "city",
+                "province": ["17"],
+            },
+        },
+        {
+            "model": "regions.region",
+            "fields": {"code": "36", "name": "Banten", "kind": "province", "province": None},
+        },
+        {
+            "model": "regions.region",
+            "fields": {
+                "code": "36.04",
+                "name": "Kabupaten Serang",
+                "kind": "regency",
+                "province": ["36"],
+            },
+        },
+        {
+            "model": "regions.region",
+            "fields": {
+                "code": "36.73",
+                "name": "Kota Serang",
+                "kind": "city",
+                "province": ["36"],
+            },
+        },
+    ]
+
+
+def test_command_output_is_identical_whatever_the_input_order(tmp_path):
+    first = tmp_path / "first.json"
+    second = tmp_path / "second.json"
+    build(write_csv(tmp_path / "a", PROVINCES, REGENCIES), first)
+    build(write_csv(tmp_path / "b", PROVINCES[::-1], REGENCIES[::-1]), second)
+
+    text = first.read_text("utf-8")
+    assert text == second.read_text("utf-8")
+    assert text.startswith('[\n  {\n    "model": "regions.region",')
+    assert text.endswith("]\n")
+
+
+def test_generated_fixture_loads_and_regions_show_as_people_say_them(db, tmp_path):
+    output = tmp_path / "regions.json"
+    build(write_csv(tmp_path / "data", PROVINCES, REGENCIES), output)
+
+    call_command("loaddata", str(output), verbosity=0)
+
+    serang = Region.objects.get(code="36.04")
+    assert serang.province == Region.objects.get(code="36")
+    assert [str(region) for region in Region.objects.filter(code__startswith="36")] == [
+        "Provinsi Banten",
+        "Kabupaten Serang",
+        "Kota Serang",
+    ]
+
+
+def test_command_refuses_a_name_that_is_neither_kabupaten_nor_kota(tmp_path):
+    source = write_csv(tmp_path / "data", PROVINCES, [("36.04", "36", "Serang")])
+
+    with pytest.raises(CommandError, match="regencies.csv line 2: 'Serang' starts with neither"):
+        build(source, tmp_path / "regions.json")
+    assert not (tmp_path / "regions.json").exists()
+
+
+def test_command_refuses_a_regency_of_an_unknown_province(tmp_path):
+    source = write_csv(tmp_path / "data", PROVINCES, [("32.04", "32", "Kabupaten Bandung")])
+
+    with pytest.raises(CommandError, match="province '32' is not in provinces.csv"):
+        build(source, tmp_path / "regions.json")
+
+
+def test_command_refuses_a_code_outside_its_province(tmp_path):
+    source = write_csv(tmp_path / "data", PROVINCES, [("17.04", "36", "Kabupaten Serang")])
+
+    with pytest.raises(CommandError, match="'17.04' does not belong to province '36'"):
+        build(source, tmp_path / "regions.json")
+
+
+def test_command_says_which_file_is_missing(tmp_path):
+    with pytest.raises(CommandError, match="provinces.csv is missing"):
+        build(tmp_path, tmp_path / "regions.json")
+
+
+@pytest.fixture
+def all_regions(db):
+    call_command("loaddata", str(REGIONS_FIXTURE), verbosity=0)
+
+
+def test_committed_fixture_holds_38_provinces_and_514_regencies_and_cities(all_regions):
+    assert Region.objects.provinces().count() == 38
+    assert Region.objects.filter(kind=Region.Kind.REGENCY).count() == 416
+    assert Region.objects.filter(kind=Region.Kind.CITY).count() == 98
+    assert Region.objects.exclude(kind=Region.Kind.PROVINCE).count() == 514
+    assert not Region.objects.exclude(kind=Region.Kind.PROVINCE).filter(province=None).exists()
+
+
+def test_committed_fixture_regions_show_as_people_say_them(all_regions):
+    assert str(Region.objects.get(code="36")) == "Provinsi Banten"
+    assert str(Region.objects.get(code="36.04")) == "Kabupaten Serang"
+    assert str(Region.objects.get(code="36.73")) == "Kota Serang"
+    assert str(Region.objects.get(code="17")) == "Provinsi Bengkulu"
+    assert str(Region.objects.get(code="32.04")) == "Kabupaten Bandung"
+    assert str(Region.objects.get(code="32.73")) == "Kota Bandung"
+
+
+def test_committed_fixture_regions_pass_model_validation(all_regions):
+    for region in Region.objects.select_related("province"):
+        region.full_clean()
+
+
+def test_committed_fixture_has_no_numeric_primary_keys():
+    objects = json.loads(REGIONS_FIXTURE.read_text("utf-8"))
+    assert len(objects) == 552
+    assert not any("pk" in obj for obj in objects)
