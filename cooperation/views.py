@@ -11,7 +11,7 @@ Visibility: anonymous visitors see published agreements only; staff also see dra
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, F, Prefetch, When
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -29,6 +29,24 @@ ENDING_SOON_DAYS = 90
 
 def can_see_drafts(user):
     return user.is_authenticated and user.is_staff
+
+
+def mark_successions(tenures):
+    """Set ``succeeded_on`` on each open-ended tenure: the start of the next holder's tenure of
+    the same post, if any (the same rule as TenureQuerySet.held_on). Returns the list."""
+    tenures = list(tenures)
+    starts = {}
+    for tenure in tenures:
+        if tenure.start_date:
+            starts.setdefault(tenure.position_id, []).append(tenure.start_date)
+    for tenure in tenures:
+        later = [
+            start
+            for start in starts.get(tenure.position_id, ())
+            if tenure.start_date is None or start > tenure.start_date
+        ]
+        tenure.succeeded_on = min(later) if later and not tenure.end_date else None
+    return tenures
 
 
 class CatalogueMixin:
@@ -218,7 +236,12 @@ class RegionDetailView(CatalogueMixin, DetailView):
                 position__role__in=[Position.Role.HEAD, Position.Role.DEPUTY_HEAD],
             )
             .select_related("person", "position")
-            .order_by("position__role", "-start_date", "person__name")
+            .order_by(
+                Case(When(position__role=Position.Role.HEAD, then=0), default=1),
+                "position__title",
+                F("start_date").desc(nulls_last=True),
+                "person__name",
+            )
         )
         agreements = self.visible_agreements().for_region(region)
         partners = (
@@ -231,7 +254,7 @@ class RegionDetailView(CatalogueMixin, DetailView):
         )
         return super().get_context_data(
             government=government,
-            leaders=leaders,
+            leaders=mark_successions(leaders),
             page_obj=self.paginate(agreements.with_list_data()),
             partners=partners,
             **kwargs,
@@ -251,6 +274,8 @@ class OrganisationDetailView(CatalogueMixin, DetailView):
     )
 
     def get_context_data(self, **kwargs):
+        for position in self.object.positions.all():
+            mark_successions(position.tenures.all())
         parties = (
             Party.objects.filter(
                 organisation=self.object,

@@ -254,3 +254,24 @@ def test_person_detail_query_count_does_not_grow_with_rows(
     # person, tenures, count, page of participations
     with django_assert_num_queries(4):
         client.get(person.get_absolute_url())
+
+
+def test_a_successor_s_start_closes_an_open_ended_term_on_the_region_page(
+    client, banten, bupati_serang
+):
+    page = html(client.get(banten["kabupaten"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert 'succeeded on <time datetime="2025-02-20">Thursday, 20 February 2025</time>' in page
+
+
+def test_heads_are_listed_before_deputies(
+    client, banten, bupati_serang, make_position, make_tenure
+):
+    wakil = make_position(
+        organisation=banten["pemkab"], title="Wakil Bupati Serang", role=Position.Role.DEPUTY_HEAD
+    )
+    make_tenure(position=wakil, start_date=datetime.date(2025, 2, 20))
+
+    page = html(client.get(banten["kabupaten"].get_absolute_url()))
+
+    assert page.index("Bupati Serang</td>") < page.index("Wakil Bupati Serang</td>")
