@@ -6,14 +6,15 @@ and documents. No changelist issues a query per row: the derived category comes 
 """
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.text import capfirst, smart_split, unescape_string_literal
+from django.utils.html import format_html_join
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from regions.admin import CatalogueAdmin
+from regions.admin import CatalogueAdmin, admin_link
 from regions.models import Region
 
 from .models import (
@@ -96,9 +97,14 @@ class PartyInline(admin.TabularInline):
     model = Party
     extra = 0
     min_num = 2
-    validate_min = True
     autocomplete_fields = ["organisation"]
     verbose_name_plural = _("parties (at least two; each organisation once)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # InlineModelAdmin has no validate_min option: without it, min_num only shows two
+        # empty forms and deleting a party down to one would still be accepted.
+        kwargs.setdefault("validate_min", True)
+        return super().get_formset(request, obj, **kwargs)
 
 
 class ParticipantInline(admin.TabularInline):
@@ -336,15 +342,7 @@ class SectorAdmin(CatalogueAdmin):
         delete page names the agreements and refuses the deletion."""
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         using = Agreement.objects.filter(sectors__in=list(objs)).distinct().order_by("title")
-        protected = list(protected) + [
-            format_html(
-                '{}: <a href="{}">{}</a>',
-                capfirst(Agreement._meta.verbose_name),
-                reverse("admin:cooperation_agreement_change", args=[agreement.pk]),
-                agreement,
-            )
-            for agreement in using
-        ]
+        protected = list(protected) + [admin_link(agreement) for agreement in using]
         return deleted, model_count, perms_needed, protected
 
 
@@ -356,6 +354,7 @@ class SourceAdmin(CatalogueAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     readonly_fields = ["cited_by", "reports_follow_ups"]
     date_hierarchy = "published_on"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("agreements")

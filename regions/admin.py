@@ -6,8 +6,13 @@ column that follows a relation is covered by ``list_select_related`` or a prefet
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import PermissionDenied
+from django.db import router
 from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,6 +32,33 @@ class CatalogueAdmin(SimpleHistoryAdmin):
             if obj is None or not self.has_change_permission(request, obj):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        """As Django's, but a protected part of an agreement (a party, a participant, a
+        follow-up) also names its agreement, so the refusal says which agreement uses it."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            protected = [describe_protected(obj) for obj in collector.protected]
+        return deleted, model_count, perms_needed, protected
+
+
+def admin_link(obj):
+    """``Verbose name: <a href="change page">obj</a>``, or without a link if not registered."""
+    opts = obj._meta
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return format_html("{}: {}", capfirst(opts.verbose_name), obj)
+    return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+
+def describe_protected(obj):
+    agreement = getattr(obj, "agreement", None)
+    if agreement is None:
+        return admin_link(obj)
+    return format_html("{} ({})", admin_link(obj), admin_link(agreement))
 
 
 class ProvinceListFilter(admin.SimpleListFilter):

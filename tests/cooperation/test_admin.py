@@ -1,0 +1,622 @@
+"""The admin of agreements and their parts, sectors and sources."""
+
+import datetime
+
+import pytest
+from django import forms
+from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cooperation.models import (
+    Agreement,
+    Citation,
+    Document,
+    FollowUp,
+    Participant,
+    Party,
+    Sector,
+    Source,
+)
+from regions.models import Organisation
+
+COOPERATION_ADMINS = sorted(
+    (model for model in admin.site._registry if model._meta.app_label == "cooperation"),
+    key=lambda model: model._meta.model_name,
+)
+PDF = b"%PDF-1.4\n%test\n"
+PAST = datetime.date(2024, 1, 15)
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def change_form_data(response, **changes):
+    """The POST data of an admin change form as rendered (main form and every inline), with
+    ``changes`` applied: what a browser sends when the user edits only those fields."""
+    data = {}
+
+    def add(form):
+        for name, field in form.fields.items():
+            if isinstance(field, forms.FileField):
+                continue
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            else:
+                data[key] = str(value)
+
+    add(response.context["adminform"].form)
+    # The history revert form has no inlines.
+    inlines = response.context.get("inline_admin_formsets", [])
+    for inline in inlines:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        data[f"{formset.prefix}-TOTAL_FORMS"] = len(formset.initial_forms)
+        for form in formset.initial_forms:
+            add(form)
+    data.update(changes)
+    return data
+
+
+def changelist(client, model, **params):
+    response = client.get(admin_url(model, "changelist"), params)
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+@pytest.fixture
+def superuser_client(client, admin_user):
+    client.force_login(admin_user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def make_rows(
+    media,
+    make_agreement,
+    make_sector,
+    make_source,
+    make_region,
+    make_organisation,
+    make_position,
+    make_participant,
+    make_follow_up,
+):
+    """``make_rows(Model)`` adds one row of ``Model`` with every relation its list shows."""
+
+    def agreement():
+        sector = make_sector()
+        found = make_agreement(sectors=[sector], venue_region=make_region())
+        Citation.objects.create(agreement=found, source=make_source())
+        return found
+
+    def document():
+        return Document.objects.create(
+            agreement=make_agreement(),
+            type=Document.Type.SIGNED_TEXT,
+            title="Naskah kesepakatan",
+            file=ContentFile(PDF, name="naskah.pdf"),
+            content_type="application/pdf",
+        )
+
+    def sector():
+        made = make_sector()
+        make_agreement(sectors=[made])
+        return made
+
+    def source():
+        made = make_source()
+        for _ in range(2):
+            Citation.objects.create(agreement=make_agreement(), source=made)
+        return made
+
+    builders = {
+        Agreement: agreement,
+        Party: lambda: agreement().parties.first(),
+        Participant: lambda: make_participant(agreement(), position=make_position()),
+        FollowUp: lambda: make_follow_up(
+            agreement(), responsible=make_organisation(), source=make_source(), due_date=PAST
+        ),
+        Citation: lambda: agreement().citations.get(),
+        Document: document,
+        Sector: sector,
+        Source: source,
+    }
+    return lambda model: builders[model]()
+
+
+def test_every_cooperation_model_is_registered_with_history():
+    assert set(COOPERATION_ADMINS) == {
+        Agreement,
+        Citation,
+        Document,
+        FollowUp,
+        Participant,
+        Party,
+        Sector,
+        Source,
+    }
+    for model in COOPERATION_ADMINS:
+        assert hasattr(admin.site._registry[model], "history_view")
+
+
+@pytest.mark.parametrize("model", COOPERATION_ADMINS, ids=lambda model: model._meta.model_name)
+def test_changelist_add_and_change_pages_open_for_a_superuser(superuser_client, make_rows, model):
+    obj = make_rows(model)
+
+    changelist = superuser_client.get(admin_url(model, "changelist"))
+    add = superuser_client.get(admin_url(model, "add"))
+    change = superuser_client.get(admin_url(model, "change", obj.pk))
+
+    assert changelist.status_code == 200
+    assert obj in changelist.context["cl"].result_list
+    assert add.status_code == 200
+    assert f"Add {model._meta.verbose_name}" in add.content.decode()
+    assert change.status_code == 200
+    assert f"Change {model._meta.verbose_name}" in change.content.decode()
+    assert change.context["original"] == obj
+
+
+@pytest.mark.parametrize("model", COOPERATION_ADMINS, ids=lambda model: model._meta.model_name)
+def test_admin_pages_send_an_anonymous_visitor_to_the_login_page(client, make_rows, model):
+    obj = make_rows(model)
+
+    for url in (
+        admin_url(model, "changelist"),
+        admin_url(model, "add"),
+        admin_url(model, "change", obj.pk),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("model", COOPERATION_ADMINS, ids=lambda model: model._meta.model_name)
+def test_changelist_queries_do_not_grow_with_the_rows(superuser_client, make_rows, model):
+    url = admin_url(model, "changelist")
+    make_rows(model)
+    superuser_client.get(url)  # warm the caches (content types, session)
+    with_one = count_queries(superuser_client, url)
+
+    for _ in range(19):
+        make_rows(model)
+    with_twenty = count_queries(superuser_client, url)
+
+    assert model.objects.count() >= 20
+    assert with_twenty == with_one
+
+
+# --- Agreement list: columns, filters, search ---------------------------------------------
+
+
+@pytest.fixture
+def catalogue(
+    make_province, make_region, make_government, make_organisation, make_agreement, make_sector
+):
+    """Four agreements of different kinds, stages, categories, sectors, years and regions."""
+    banten = make_province(code="36", name="Banten")
+    serang = make_region(province=banten, code="36.04", name="Kabupaten Serang")
+    kota_serang = make_region(province=banten, code="36.73", name="Kota Serang", kind="city")
+    bengkulu = make_province(code="17", name="Bengkulu")
+    jabar = make_province(code="32", name="Jawa Barat")
+    bandung = make_region(province=jabar, code="32.04", name="Kabupaten Bandung")
+    investment = make_sector(name="Investasi", slug="investasi")
+    tourism = make_sector(name="Pariwisata", slug="pariwisata")
+    pemkab_serang = make_government(region=serang, name="Pemerintah Kabupaten Serang")
+    iastic = make_organisation(name="IASTIC Beijing", kind="institution", country="CN")
+    apkasi = make_organisation(name="Apkasi", kind="association")
+    return {
+        "ksdd_provinces": make_agreement(
+            title="Kesepakatan Bersama Banten dan Bengkulu",
+            parties=[make_government(region=banten), make_government(region=bengkulu)],
+            date=datetime.date(2025, 10, 24),
+            sectors=[investment],
+        ),
+        "ksdll": make_agreement(
+            title="Pertemuan dengan IASTIC",
+            kind=Agreement.Kind.EXPLORATORY_MEETING,
+            stage=Agreement.Stage.EXPLORATION,
+            parties=[pemkab_serang, iastic, (apkasi, "organiser")],
+            date=datetime.date(2024, 5, 2),
+            sectors=[investment],
+            summary="Penjajakan investasi teknologi pertanian.",
+        ),
+        "visit": make_agreement(
+            title="Kunjungan kerja ke Kota Bandung",
+            kind=Agreement.Kind.WORKING_VISIT,
+            stage=Agreement.Stage.EXPLORATION,
+            parties=[make_government(region=kota_serang), make_government(region=bandung)],
+            date=datetime.date(2023, 1, 30),
+            sectors=[tourism],
+            is_published=False,
+        ),
+        "ksdpk": make_agreement(
+            title="Kerja sama dengan PT Contoh",
+            kind=Agreement.Kind.COOPERATION_AGREEMENT,
+            stage=Agreement.Stage.IMPLEMENTATION,
+            parties=[make_government(region=bandung), make_organisation(name="PT Contoh")],
+            date=datetime.date(2023, 6, 1),
+        ),
+    }
+
+
+def titles(agreements):
+    return sorted(agreement.title for agreement in agreements)
+
+
+def test_agreement_list_shows_derived_category_and_parties(superuser_client, catalogue):
+    response = superuser_client.get(admin_url(Agreement, "changelist"))
+
+    content = response.content.decode()
+    assert "KSDLL: with an institution abroad" in content
+    assert "KSDPK: with a third party in Indonesia" in content
+    assert "Pemerintah Kabupaten Serang, IASTIC Beijing, Apkasi" in content
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind__exact": "working_visit"}, ["visit"]),
+        ({"stage__exact": "exploration"}, ["ksdll", "visit"]),
+        ({"category": "KSDD"}, ["ksdd_provinces", "visit"]),
+        ({"category": "KSDLL"}, ["ksdll"]),
+        ({"category": "KSDPK"}, ["ksdpk"]),
+        ({"category": "KSDPL"}, []),
+        ({"year": "2023"}, ["ksdpk", "visit"]),
+        ({"is_published__exact": "0"}, ["visit"]),
+        # A province includes its regencies and cities.
+        ({"region": "36"}, ["ksdd_provinces", "ksdll", "visit"]),
+        ({"region": "36.04"}, ["ksdll"]),
+        ({"region": "32"}, ["ksdpk", "visit"]),
+        ({"region": "17"}, ["ksdd_provinces"]),
+    ],
+)
+def test_agreement_list_filters(superuser_client, catalogue, params, expected):
+    found = changelist(superuser_client, Agreement, **params)
+
+    assert titles(found) == titles(catalogue[key] for key in expected)
+
+
+def test_agreement_list_filters_by_sector(superuser_client, catalogue):
+    investment = Sector.objects.get(slug="investasi")
+
+    found = changelist(superuser_client, Agreement, sectors__id__exact=investment.pk)
+
+    assert titles(found) == titles([catalogue["ksdd_provinces"], catalogue["ksdll"]])
+
+
+def test_agreement_region_filter_offers_used_regions_and_their_provinces(
+    superuser_client, catalogue, make_region
+):
+    make_region(name="Kabupaten Tanpa Kerja Sama")
+
+    response = superuser_client.get(admin_url(Agreement, "changelist"))
+
+    region_filter = next(
+        spec
+        for spec in response.context["cl"].filter_specs
+        if getattr(spec, "parameter_name", None) == "region"
+    )
+    offered = [label for _code, label in region_filter.lookup_choices]
+    assert "Provinsi Banten" in offered
+    assert "Kabupaten Serang" in offered
+    assert "Provinsi Jawa Barat" in offered
+    assert "Kabupaten Tanpa Kerja Sama" not in offered
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("Bengkulu", ["ksdd_provinces"]),  # title
+        ("pertanian", ["ksdll"]),  # summary
+        ("Apkasi", ["ksdll"]),  # a party's name
+        ("IASTIC pertanian", ["ksdll"]),  # every word must match
+    ],
+)
+def test_agreement_search_covers_title_summary_and_party_names(
+    superuser_client, catalogue, term, expected
+):
+    found = changelist(superuser_client, Agreement, q=term)
+
+    assert titles(found) == titles(catalogue[key] for key in expected)
+
+
+def test_agreement_change_page_shows_the_derived_category_read_only(superuser_client, catalogue):
+    response = superuser_client.get(admin_url(Agreement, "change", catalogue["ksdll"].pk))
+
+    form = response.context["adminform"].form
+    assert "category" not in form.fields
+    assert "KSDLL: with an institution abroad" in response.content.decode()
+
+
+def test_publish_and_unpublish_actions_change_the_flag_and_keep_history(
+    superuser_client, catalogue
+):
+    visit = catalogue["visit"]
+    url = admin_url(Agreement, "changelist")
+
+    response = superuser_client.post(
+        url, {"action": "publish", "_selected_action": [visit.pk]}, follow=True
+    )
+    visit.refresh_from_db()
+    assert visit.is_published
+    assert "1 agreement was published." in response.content.decode()
+    assert visit.history.first().history_user.username == "admin"
+
+    superuser_client.post(url, {"action": "unpublish", "_selected_action": [visit.pk]})
+    visit.refresh_from_db()
+    assert not visit.is_published
+
+
+# --- Agreement change form with inlines ---------------------------------------------------
+
+
+def test_superuser_edits_an_agreement_and_its_inlines_on_one_page(
+    superuser_client, make_agreement, make_source
+):
+    agreement = make_agreement(title="Judul lama")
+    source = make_source(headline="Banten dan Bengkulu teken kerja sama")
+    url = admin_url(Agreement, "change", agreement.pk)
+    data = change_form_data(superuser_client.get(url), title="Judul baru")
+    data.update(
+        {
+            "citations-TOTAL_FORMS": "1",
+            "citations-0-source": str(source.pk),
+            "citations-0-note": "Berita penandatanganan",
+        }
+    )
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "Judul baru"
+    assert list(agreement.sources.all()) == [source]
+
+
+def test_an_agreement_needs_at_least_two_parties(superuser_client, make_agreement):
+    agreement = make_agreement()
+    url = admin_url(Agreement, "change", agreement.pk)
+    data = change_form_data(superuser_client.get(url))
+    data["parties-1-DELETE"] = "on"
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Please submit at least 2 forms." in response.content.decode()
+    assert agreement.parties.count() == 2
+
+
+def test_an_organisation_is_a_party_only_once(superuser_client, make_agreement):
+    agreement = make_agreement()
+    first, second = agreement.parties.all()
+    url = admin_url(Agreement, "change", agreement.pk)
+    data = change_form_data(superuser_client.get(url))
+    data["parties-1-organisation"] = str(first.organisation_id)
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for organisation" in response.content.decode()
+    second.refresh_from_db()
+    assert second.organisation_id != first.organisation_id
+
+
+def test_adding_an_agreement_with_parties_on_one_page(
+    superuser_client, make_government, make_sector
+):
+    banten, bengkulu = make_government(), make_government()
+    sector = make_sector()
+    page = superuser_client.get(admin_url(Agreement, "add"))
+    data = change_form_data(
+        page,
+        title="Kesepakatan Bersama Banten dan Bengkulu",
+        slug="ksb-banten-bengkulu",
+        kind="joint_agreement",
+        stage="joint_agreement_signed",
+        date="2025-10-24",
+        sectors=[str(sector.pk)],
+    )
+    data.update(
+        {
+            "parties-TOTAL_FORMS": "2",
+            "parties-0-organisation": str(banten.pk),
+            "parties-0-role": "signatory",
+            "parties-1-organisation": str(bengkulu.pk),
+            "parties-1-role": "signatory",
+        }
+    )
+
+    response = superuser_client.post(admin_url(Agreement, "add"), data)
+
+    assert response.status_code == 302
+    agreement = Agreement.objects.get(slug="ksb-banten-bengkulu")
+    assert agreement.category == Agreement.Category.KSDD
+    assert set(agreement.parties.values_list("organisation", flat=True)) == {
+        banten.pk,
+        bengkulu.pk,
+    }
+    assert list(agreement.sectors.all()) == [sector]
+
+
+# --- History ------------------------------------------------------------------------------
+
+
+def test_history_lists_a_change_with_its_user_and_revert_restores_it(
+    client, django_user_model, make_agreement
+):
+    client.force_login(django_user_model.objects.create_superuser("petugas_ani"))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    superuser_client = client
+    agreement = make_agreement(title="Judul asli")
+    url = admin_url(Agreement, "change", agreement.pk)
+    superuser_client.post(url, change_form_data(superuser_client.get(url), title="Judul salah"))
+    original = agreement.history.earliest()
+
+    history = superuser_client.get(admin_url(Agreement, "history", agreement.pk)).content.decode()
+    assert "Judul asli" in history and "Judul salah" in history
+    assert "petugas_ani" in history  # the user who made the change
+
+    revert_url = reverse(
+        "admin:cooperation_agreement_simple_history", args=[agreement.pk, original.history_id]
+    )
+    form_page = superuser_client.get(revert_url)
+    assert "Revert" in form_page.content.decode()
+    response = superuser_client.post(revert_url, change_form_data(form_page))
+
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "Judul asli"
+    assert agreement.history.count() == 3
+
+
+# --- Sectors, sources, follow-ups -----------------------------------------------------------
+
+
+def test_deleting_a_sector_that_agreements_use_is_refused_naming_them(
+    superuser_client, make_sector, make_agreement
+):
+    sector = make_sector(name="Pengelolaan sampah")
+    make_agreement(title="Kerja sama TPAS", sectors=[sector])
+    url = admin_url(Sector, "delete", sector.pk)
+
+    page = superuser_client.get(url)
+    posted = superuser_client.post(url, {"post": "yes"})
+
+    content = page.content.decode()
+    assert "would require deleting the following protected related objects" in content
+    assert "Kerja sama TPAS" in content
+    assert posted.status_code == 200
+    assert Sector.objects.filter(pk=sector.pk).exists()
+
+
+def test_bulk_deleting_sectors_in_use_is_refused_too(superuser_client, make_sector, make_agreement):
+    used, unused = make_sector(), make_sector()
+    make_agreement(title="Kerja sama UMKM", sectors=[used])
+
+    response = superuser_client.post(
+        admin_url(Sector, "changelist"),
+        {"action": "delete_selected", "_selected_action": [used.pk, unused.pk], "post": "yes"},
+    )
+
+    assert "Kerja sama UMKM" in response.content.decode()
+    assert Sector.objects.filter(pk__in=[used.pk, unused.pk]).count() == 2
+
+
+def test_deleting_an_unused_sector_works(superuser_client, make_sector):
+    sector = make_sector()
+
+    response = superuser_client.post(admin_url(Sector, "delete", sector.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Sector.objects.filter(pk=sector.pk).exists()
+
+
+def test_deleting_a_source_that_agreements_cite_is_refused_naming_them(
+    superuser_client, make_source, make_agreement
+):
+    source = make_source()
+    Citation.objects.create(agreement=make_agreement(title="Kunjungan kerja"), source=source)
+
+    page = superuser_client.get(admin_url(Source, "delete", source.pk)).content.decode()
+
+    assert "protected related objects" in page
+    assert "Kunjungan kerja" in page
+
+
+def test_source_pages_show_which_agreements_cite_it(superuser_client, make_source, make_agreement):
+    source = make_source(headline="Serang dan Bandung teken kerja sama")
+    for title in ("Penandatanganan PKS", "Kunjungan balasan"):
+        Citation.objects.create(agreement=make_agreement(title=title), source=source)
+
+    listing = superuser_client.get(admin_url(Source, "changelist")).content.decode()
+    change = superuser_client.get(admin_url(Source, "change", source.pk)).content.decode()
+
+    for page in (listing, change):
+        assert "Penandatanganan PKS" in page
+        assert "Kunjungan balasan" in page
+
+
+@pytest.fixture
+def follow_ups(make_agreement, make_follow_up, make_organisation):
+    agreement = make_agreement()
+    bappeda = make_organisation(name="Bappeda Litbang", kind="company")
+    today = datetime.date.today()
+    return {
+        "late": make_follow_up(
+            agreement,
+            action="Survei lokasi",
+            due_date=today - datetime.timedelta(days=3),
+            responsible=bappeda,
+        ),
+        "coming": make_follow_up(
+            agreement, action="Kunjungan balasan", due_date=today + datetime.timedelta(days=30)
+        ),
+        "done": make_follow_up(
+            agreement,
+            action="Rapat teknis",
+            due_date=today - datetime.timedelta(days=60),
+            status=FollowUp.Status.DONE,
+            done_on=today - datetime.timedelta(days=50),
+        ),
+        "undated": make_follow_up(agreement, action="Pembahasan antar-OPD"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"overdue": "yes"}, ["late"]),
+        ({"overdue": "no"}, ["coming", "done", "undated"]),
+        ({"status__exact": "done"}, ["done"]),
+        ({"status__exact": "planned"}, ["coming", "late", "undated"]),
+    ],
+)
+def test_follow_up_list_filters_by_status_and_overdue(
+    superuser_client, follow_ups, params, expected
+):
+    found = changelist(superuser_client, FollowUp, **params)
+
+    assert sorted(follow_up.action for follow_up in found) == sorted(
+        follow_ups[key].action for key in expected
+    )
+
+
+def test_follow_up_list_filters_by_responsible_organisation(superuser_client, follow_ups):
+    bappeda = Organisation.objects.get(name="Bappeda Litbang")
+
+    found = changelist(superuser_client, FollowUp, responsible__id__exact=bappeda.pk)
+
+    assert found == [follow_ups["late"]]
+
+
+def test_follow_up_list_marks_overdue_rows(superuser_client, follow_ups):
+    response = superuser_client.get(admin_url(FollowUp, "changelist"))
+
+    content = response.content.decode()
+    assert content.count('alt="True"') == 1  # only the late survey is overdue
