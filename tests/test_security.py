@@ -130,6 +130,18 @@ def test_admin_pages_need_no_inline_script_or_style(client, admin_user, make_agr
     assert problems == {}
 
 
+def test_admin_history_page_needs_no_inline_script(client, admin_user, make_agreement):
+    """django-simple-history's page has one cosmetic style attribute, documented in the README."""
+    agreement = make_agreement()
+    client.force_login(admin_user)
+
+    response = client.get(reverse("admin:cooperation_agreement_history", args=[agreement.pk]))
+
+    assert response.status_code == 200
+    assert agreement.title in response.content.decode()
+    assert inline_code(response) == ["style attribute on <p>: border-top: 0"]
+
+
 def test_catalogue_pages_need_no_inline_script_or_style(client, make_agreement):
     agreement = make_agreement(is_published=True)
 
