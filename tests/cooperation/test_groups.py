@@ -1,0 +1,316 @@
+"""The Editor and Viewer groups, tried from a real login, and creating the first administrator."""
+
+import importlib
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
+
+from cooperation.models import Agreement, FollowUp
+from regions.models import Region
+from tests.cooperation.test_admin import change_form_data
+
+CATALOGUE_MODELS = {
+    "regions": ["region", "organisation", "person", "position", "tenure"],
+    "cooperation": [
+        "sector",
+        "source",
+        "agreement",
+        "party",
+        "participant",
+        "followup",
+        "citation",
+        "document",
+    ],
+}
+
+
+def codenames(group_name):
+    return set(Group.objects.get(name=group_name).permissions.values_list("codename", flat=True))
+
+
+@pytest.fixture
+def login(client, django_user_model):
+    def login_as(group_name):
+        user = django_user_model.objects.create_user(
+            group_name.lower(), password="Kerjasama-Daerah-2025!", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        client.force_login(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return login_as
+
+
+@pytest.fixture
+def agreement(make_agreement, make_follow_up):
+    found = make_agreement(title="Kesepakatan Bersama Banten dan Bengkulu", is_published=False)
+    make_follow_up(found, action="Rapat teknis")
+    return found
+
+
+# --- What the migration creates -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_editor_may_add_change_and_view_the_catalogue_but_never_delete():
+    perms = codenames("Editor")
+
+    for models in CATALOGUE_MODELS.values():
+        for model in models:
+            assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= perms
+            assert f"view_historical{model}" in perms
+    assert not any(codename.startswith("delete_") for codename in perms)
+    assert not Permission.objects.filter(
+        group__name="Editor", content_type__app_label="auth"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_viewer_may_only_view_the_catalogue_and_its_history():
+    perms = codenames("Viewer")
+
+    expected = set()
+    for models in CATALOGUE_MODELS.values():
+        for model in models:
+            expected |= {f"view_{model}", f"view_historical{model}"}
+    assert perms == expected
+
+
+@pytest.mark.django_db
+def test_groups_migration_is_reversible_and_can_run_again():
+    migration = importlib.import_module("cooperation.migrations.0003_editor_and_viewer_groups")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("cooperation", "0003_editor_and_viewer_groups")
+    )
+    assert all(operation.reversible for operation in migration.Migration.operations)
+    editor_before = codenames("Editor")
+
+    migration.delete_groups(state.apps, None)
+    assert not Group.objects.filter(name__in=["Editor", "Viewer"]).exists()
+
+    migration.create_groups(state.apps, None)
+    migration.create_groups(state.apps, None)
+    assert codenames("Editor") == editor_before
+    assert Group.objects.filter(name="Viewer").count() == 1
+
+
+# --- Viewer -------------------------------------------------------------------------------
+
+
+def test_viewer_sees_lists_and_read_only_change_pages_including_drafts(login, agreement):
+    client = login("Viewer")
+
+    listing = client.get(reverse("admin:cooperation_agreement_changelist"))
+    change = client.get(reverse("admin:cooperation_agreement_change", args=[agreement.pk]))
+    regions = client.get(reverse("admin:regions_region_changelist"))
+
+    assert listing.status_code == 200
+    assert "Kesepakatan Bersama Banten dan Bengkulu" in listing.content.decode()
+    assert regions.status_code == 200
+    assert change.status_code == 200
+    assert "View agreement" in change.content.decode()
+    assert not change.context["has_change_permission"]
+    assert 'name="_save"' not in change.content.decode()
+
+
+def test_viewer_sees_the_history_but_cannot_revert(login, agreement):
+    client = login("Viewer")
+    record = agreement.history.earliest()
+    revert_url = reverse(
+        "admin:cooperation_agreement_simple_history", args=[agreement.pk, record.history_id]
+    )
+
+    history = client.get(reverse("admin:cooperation_agreement_history", args=[agreement.pk]))
+    revert_page = client.get(revert_url)
+    revert = client.post(revert_url, change_form_data(revert_page, title="Diubah penonton"))
+
+    assert history.status_code == 200
+    assert "View history" in history.content.decode()
+    assert revert.status_code == 403
+    agreement.refresh_from_db()
+    assert agreement.title == "Kesepakatan Bersama Banten dan Bengkulu"
+
+
+def test_viewer_cannot_add_change_or_delete(login, agreement, superuser_change_data):
+    client = login("Viewer")
+    change_url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+
+    add = client.get(reverse("admin:cooperation_agreement_add"))
+    add_post = client.post(reverse("admin:cooperation_agreement_add"), superuser_change_data)
+    change_post = client.post(change_url, {**superuser_change_data, "title": "Diubah penonton"})
+    delete = client.get(reverse("admin:cooperation_agreement_delete", args=[agreement.pk]))
+    delete_post = client.post(
+        reverse("admin:cooperation_agreement_delete", args=[agreement.pk]), {"post": "yes"}
+    )
+    follow_up = agreement.follow_ups.get()
+    follow_up_post = client.post(
+        reverse("admin:cooperation_followup_change", args=[follow_up.pk]),
+        {"agreement": agreement.pk, "action": "Diubah", "status": "done"},
+    )
+
+    assert [add.status_code, add_post.status_code, change_post.status_code] == [403, 403, 403]
+    assert [delete.status_code, delete_post.status_code, follow_up_post.status_code] == [
+        403,
+        403,
+        403,
+    ]
+    agreement.refresh_from_db()
+    assert agreement.title == "Kesepakatan Bersama Banten dan Bengkulu"
+    assert Agreement.objects.count() == 1
+    assert FollowUp.objects.get().action == "Rapat teknis"
+
+
+def test_viewer_cannot_publish_from_the_list(login, agreement):
+    client = login("Viewer")
+
+    response = client.post(
+        reverse("admin:cooperation_agreement_changelist"),
+        {"action": "publish", "_selected_action": [agreement.pk]},
+    )
+
+    agreement.refresh_from_db()
+    assert not agreement.is_published
+    assert response.status_code != 500
+
+
+@pytest.fixture
+def superuser_change_data(admin_client, agreement):
+    """The change form of ``agreement`` as a superuser's browser would post it unchanged."""
+    url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+    return change_form_data(admin_client.get(url))
+
+
+# --- Editor -------------------------------------------------------------------------------
+
+
+def test_editor_changes_an_agreement_with_its_inlines(login, agreement, make_government):
+    client = login("Editor")
+    url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+    page = client.get(url)
+    data = change_form_data(page, title="Kesepakatan Bersama Provinsi Banten dan Bengkulu")
+    data["follow_ups-0-status"] = "in_progress"
+    data.update(
+        {
+            "parties-TOTAL_FORMS": str(int(data["parties-TOTAL_FORMS"]) + 1),
+            "parties-2-organisation": str(make_government().pk),
+            "parties-2-role": "facilitator",
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "Kesepakatan Bersama Provinsi Banten dan Bengkulu"
+    assert agreement.parties.count() == 3
+    assert agreement.follow_ups.get().status == "in_progress"
+    assert agreement.history.first().history_user.username == "editor"
+
+
+def test_editor_adds_an_agreement(login, make_government):
+    client = login("Editor")
+    page = client.get(reverse("admin:cooperation_agreement_add"))
+    data = change_form_data(
+        page,
+        title="Kunjungan kerja Kota Serang ke Kota Bandung",
+        slug="kunjungan-kota-serang-kota-bandung",
+        kind="working_visit",
+        stage="exploration",
+    )
+    data.update(
+        {
+            "parties-TOTAL_FORMS": "2",
+            "parties-0-organisation": str(make_government().pk),
+            "parties-0-role": "visitor",
+            "parties-1-organisation": str(make_government().pk),
+            "parties-1-role": "host",
+        }
+    )
+
+    response = client.post(reverse("admin:cooperation_agreement_add"), data)
+
+    assert response.status_code == 302
+    added = Agreement.objects.get(slug="kunjungan-kota-serang-kota-bandung")
+    assert added.parties.count() == 2
+    assert not added.is_published
+
+
+def test_editor_cannot_remove_a_party_without_delete_permission(login, agreement):
+    client = login("Editor")
+
+    page = client.get(reverse("admin:cooperation_agreement_change", args=[agreement.pk]))
+
+    parties = next(
+        inline
+        for inline in page.context["inline_admin_formsets"]
+        if inline.opts.model.__name__ == "Party"
+    )
+    assert not parties.has_delete_permission
+
+
+def test_editor_cannot_delete_regions(login, make_region):
+    client = login("Editor")
+    region = make_region()
+    url = reverse("admin:regions_region_delete", args=[region.pk])
+
+    page = client.get(url)
+    posted = client.post(url, {"post": "yes"})
+
+    assert page.status_code == 403
+    assert posted.status_code == 403
+    assert Region.objects.filter(pk=region.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["admin:auth_user_changelist", "admin:auth_user_add", "admin:auth_group_changelist"],
+)
+def test_editor_cannot_reach_user_management(login, url_name):
+    client = login("Editor")
+
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 403
+
+
+def test_editor_admin_index_lists_the_catalogue_but_not_users(login):
+    client = login("Editor")
+
+    content = client.get(reverse("admin:index")).content.decode()
+
+    assert reverse("admin:cooperation_agreement_changelist") in content
+    assert reverse("admin:regions_region_changelist") in content
+    assert reverse("admin:auth_user_changelist") not in content
+
+
+# --- The first administrator ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_createsuperuser_noinput_takes_the_password_from_the_environment(
+    monkeypatch, client, django_user_model
+):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Kerjasama-Daerah-2025!")
+
+    call_command(
+        "createsuperuser",
+        "--noinput",
+        username="kepala_biro",
+        email="biro@example.go.id",
+        verbosity=0,
+    )
+
+    user = django_user_model.objects.get(username="kepala_biro")
+    assert user.is_superuser and user.is_staff
+    assert user.check_password("Kerjasama-Daerah-2025!")
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "kepala_biro", "password": "Kerjasama-Daerah-2025!", "next": "/admin/"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
