@@ -239,6 +239,14 @@ def test_static_files_are_served_by_whitenoise(client):
     assert response["Content-Type"].startswith("text/css")
 
 
+def test_static_files_carry_the_security_headers_too(client):
+    response = client.get("/static/admin/img/icon-yes.svg")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert_security_headers(response)
+
+
 @pytest.fixture
 def production_static(settings, tmp_path):
     """The production storage, with `collectstatic` run into a fresh STATIC_ROOT."""
