@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import OperationalError, connections
 from django.test import Client, RequestFactory
 from django.urls import path, reverse
+from django.utils import translation
 from django.views.defaults import server_error
 
 from cooperation import urls as project_urls
@@ -145,7 +146,15 @@ def test_admin_history_page_needs_no_inline_script(client, admin_user, make_agre
 def test_catalogue_pages_need_no_inline_script_or_style(client, make_agreement):
     agreement = make_agreement(is_published=True)
 
-    for url in ["/", agreement.get_absolute_url(), "/no-such-page/"]:
+    pages = [
+        reverse("cooperation:home"),
+        reverse("cooperation:agreement_list"),
+        reverse("cooperation:followup_list"),
+        reverse("regions:region_list"),
+        agreement.get_absolute_url(),
+        "/no-such-page/",
+    ]
+    for url in pages:
         assert inline_code(client.get(url)) == [], url
 
 
@@ -221,7 +230,7 @@ def test_500_page_renders_while_the_database_is_down(settings, django_assert_num
         connections["default"], "cursor", side_effect=OperationalError("server closed")
     )
 
-    with failing_cursor, django_assert_num_queries(0):
+    with failing_cursor, django_assert_num_queries(0), translation.override("en"):
         response = server_error(request)
 
     assert response.status_code == 500
