@@ -113,14 +113,15 @@ class AgreementFilter(django_filters.FilterSet):
     )
     order = django_filters.OrderingFilter(
         label=_("Order by"),
-        fields=(("date", "date"), ("title", "title"), ("stage", "stage")),
+        # "stage" orders by the life cycle (AgreementQuerySet.with_stage_order), not by name.
+        fields=(("date", "date"), ("title", "title"), ("stage_order", "stage")),
         field_labels={
             "date": _("date (oldest first)"),
             "-date": _("date (newest first)"),
             "title": _("title (A to Z)"),
             "-title": _("title (Z to A)"),
-            "stage": _("stage"),
-            "-stage": _("stage (reversed)"),
+            "stage": _("stage (exploration first)"),
+            "-stage": _("stage (ended first)"),
         },
         empty_label=_("Newest first"),
     )

@@ -188,6 +188,19 @@ class AgreementQuerySet(models.QuerySet):
         )
         return links
 
+    def with_stage_order(self):
+        """Alias ``stage_order``: the stages' place in the life cycle, for ordering by stage."""
+        return self.alias(
+            stage_order=Case(
+                *(
+                    When(stage=value, then=Value(index))
+                    for index, value in enumerate(Agreement.Stage.values)
+                ),
+                default=Value(len(Agreement.Stage.values)),
+                output_field=models.IntegerField(),
+            )
+        )
+
     def with_list_data(self):
         """Everything a list row shows, in a fixed number of queries."""
         return (

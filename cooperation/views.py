@@ -122,7 +122,7 @@ class AgreementListView(CatalogueMixin, FilterView):
     template_name = "cooperation/agreement_list.html"
 
     def get_queryset(self):
-        return self.visible_agreements().with_list_data()
+        return self.visible_agreements().with_list_data().with_stage_order()
 
 
 class AgreementDetailView(CatalogueMixin, DetailView):

@@ -187,3 +187,12 @@ def test_follow_up_filters_by_region_responsible_and_due_dates(
     assert actions(responsible=elsewhere.slug) == ["Di Bengkulu"]
     assert actions(due_from="2026-02-01") == ["Di Bengkulu"]
     assert actions(due_to="2026-02-01") == ["Di Serang"]
+
+
+def test_ordering_by_stage_follows_the_life_cycle(client, make_agreement):
+    make_agreement(title="Berakhir", stage=Agreement.Stage.ENDED)
+    make_agreement(title="Penjajakan", stage=Agreement.Stage.EXPLORATION)
+    make_agreement(title="PKS", stage=Agreement.Stage.COOPERATION_AGREEMENT_SIGNED)
+
+    assert titles(client, order="stage") == ["Penjajakan", "PKS", "Berakhir"]
+    assert titles(client, order="-stage") == ["Berakhir", "PKS", "Penjajakan"]
