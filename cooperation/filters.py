@@ -49,7 +49,14 @@ class YearFilter(django_filters.Filter):
 
 
 def foreign_countries():
-    return [(code, name) for code, name in countries if code != INDONESIA]
+    """The countries of the foreign organisations in the catalogue, by name."""
+    codes = set(
+        Organisation.objects.exclude(country=INDONESIA)
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    return [(code, name) for code, name in countries if code in codes]
 
 
 class AgreementFilter(django_filters.FilterSet):

@@ -459,8 +459,8 @@ def test_agreement_list_query_count_does_not_grow_with_rows(
     client, many_agreements, django_assert_num_queries, rows
 ):
     many_agreements(rows)
-    # count, page, parties, sectors, and the region, organisation and sector choices
-    with django_assert_num_queries(7):
+    # count, page, parties, sectors, and the region, organisation, sector and country choices
+    with django_assert_num_queries(8):
         client.get(reverse("cooperation:agreement_list"), {"open_follow_ups": "on"})
 
 
