@@ -29,7 +29,12 @@ class CatalogueAdmin(SimpleHistoryAdmin):
         # reverting is a change, so a view-only user (the Viewer group) is refused.
         if request.method == "POST":
             obj = self.get_object(request, object_id)
-            if obj is None or not self.has_change_permission(request, obj):
+            if obj is None:
+                # A deleted record: restoring it adds it back.
+                allowed = self.has_add_permission(request) and self.has_change_permission(request)
+            else:
+                allowed = self.has_change_permission(request, obj)
+            if not allowed:
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 

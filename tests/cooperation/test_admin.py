@@ -5,7 +5,9 @@ import datetime
 import pytest
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -620,3 +622,87 @@ def test_follow_up_list_marks_overdue_rows(superuser_client, follow_ups):
 
     content = response.content.decode()
     assert content.count('alt="True"') == 1  # only the late survey is overdue
+
+
+def test_a_deleted_agreement_is_restored_from_its_history(superuser_client, make_agreement):
+    agreement = make_agreement(title="Kunjungan kerja ke Kota Bandung")
+    pk = agreement.pk
+    superuser_client.post(admin_url(Agreement, "delete", pk), {"post": "yes"})
+    assert not Agreement.objects.filter(pk=pk).exists()
+    last = Agreement.history.filter(id=pk, history_type="-").get()
+    revert_url = reverse("admin:cooperation_agreement_simple_history", args=[pk, last.history_id])
+
+    history = superuser_client.get(admin_url(Agreement, "history", pk))
+    form_page = superuser_client.get(revert_url)
+    response = superuser_client.post(revert_url, change_form_data(form_page))
+
+    assert history.status_code == 200
+    assert response.status_code == 302
+    assert Agreement.objects.get(pk=pk).title == "Kunjungan kerja ke Kota Bandung"
+
+
+def test_a_view_only_user_cannot_restore_a_deleted_agreement(
+    client, django_user_model, make_agreement
+):
+    agreement = make_agreement()
+    pk = agreement.pk
+    viewer = django_user_model.objects.create_user("penonton", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_agreement", "view_historicalagreement"])
+    )
+    agreement.delete()
+    last = Agreement.history.filter(id=pk, history_type="-").get()
+    revert_url = reverse("admin:cooperation_agreement_simple_history", args=[pk, last.history_id])
+    client.force_login(viewer)
+
+    response = client.post(revert_url, {"title": "Dipulihkan", "slug": "dipulihkan"})
+
+    assert response.status_code == 403
+    assert not Agreement.objects.filter(pk=pk).exists()
+
+
+# --- Documents ----------------------------------------------------------------------------
+
+
+def document_upload(client, agreement, upload):
+    url = admin_url(Agreement, "change", agreement.pk)
+    data = change_form_data(client.get(url))
+    data.update(
+        {
+            "documents-TOTAL_FORMS": "1",
+            "documents-0-type": "signed_text",
+            "documents-0-title": "Naskah Kesepakatan Bersama",
+            "documents-0-date": "2025-10-24",
+            "documents-0-file": upload,
+        }
+    )
+    return client.post(url, data)
+
+
+def test_a_signed_pdf_is_attached_on_the_agreement_page(superuser_client, media, make_agreement):
+    agreement = make_agreement()
+
+    response = document_upload(superuser_client, agreement, SimpleUploadedFile("naskah.pdf", PDF))
+
+    assert response.status_code == 302
+    document = agreement.documents.get()
+    assert document.content_type == "application/pdf"
+    assert document.title == "Naskah Kesepakatan Bersama"
+    assert "naskah" not in document.file.name  # stored under a generated name
+
+
+def test_a_file_that_is_not_a_pdf_or_image_is_refused_with_a_message(
+    superuser_client, media, make_agreement
+):
+    agreement = make_agreement()
+
+    response = document_upload(
+        superuser_client, agreement, SimpleUploadedFile("naskah.pdf", b"MZ not really a pdf")
+    )
+
+    assert response.status_code == 200
+    assert (
+        "Only PDF, PNG and JPEG files are accepted; this file&#x27;s content is none of these."
+        in response.content.decode()
+    )
+    assert not agreement.documents.exists()
