@@ -108,6 +108,18 @@ def test_admin_pages_send_an_anonymous_visitor_to_the_login_page(client, make_ro
         assert response["Location"] == f"{reverse('admin:login')}?next={url}"
 
 
+@pytest.mark.parametrize("model", REGIONS_ADMINS, ids=lambda model: model._meta.model_name)
+def test_changelist_sorts_by_every_column(superuser_client, make_rows, model):
+    first, second = make_rows(model), make_rows(model)
+    columns = len(admin.site._registry[model].list_display)
+
+    for index in range(1, columns + 1):
+        for order in (str(index), f"-{index}"):
+            response = superuser_client.get(admin_url(model, "changelist"), {"o": order})
+            assert response.status_code == 200
+            assert {first, second} <= set(response.context["cl"].result_list)
+
+
 def count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
