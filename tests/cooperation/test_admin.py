@@ -225,6 +225,26 @@ def test_changelist_queries_do_not_grow_with_the_rows(superuser_client, make_row
     assert with_twenty == with_one
 
 
+def test_filtered_and_searched_agreement_list_queries_do_not_grow_with_the_rows(
+    superuser_client, make_rows
+):
+    url = admin_url(Agreement, "changelist")
+    params = (
+        "?q=Kerja&category=KSDD&year=2025&is_published__exact=1&stage__exact=joint_agreement_signed"
+    )
+    make_rows(Agreement)
+    superuser_client.get(url + params)
+    with_one = count_queries(superuser_client, url + params)
+
+    for _ in range(19):
+        make_rows(Agreement)
+    response = superuser_client.get(url + params)
+    with_twenty = count_queries(superuser_client, url + params)
+
+    assert response.context["cl"].result_count == 20
+    assert with_twenty == with_one
+
+
 # --- Agreement list: columns, filters, search ---------------------------------------------
 
 
