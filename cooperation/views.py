@@ -31,24 +31,6 @@ def can_see_drafts(user):
     return user.is_authenticated and user.is_staff
 
 
-def mark_successions(tenures):
-    """Set ``succeeded_on`` on each open-ended tenure: the start of the next holder's tenure of
-    the same post, if any (the same rule as TenureQuerySet.held_on). Returns the list."""
-    tenures = list(tenures)
-    starts = {}
-    for tenure in tenures:
-        if tenure.start_date:
-            starts.setdefault(tenure.position_id, []).append(tenure.start_date)
-    for tenure in tenures:
-        later = [
-            start
-            for start in starts.get(tenure.position_id, ())
-            if tenure.start_date is None or start > tenure.start_date
-        ]
-        tenure.succeeded_on = min(later) if later and not tenure.end_date else None
-    return tenures
-
-
 class CatalogueMixin:
     """Login when the catalogue requires it, and the agreements this reader may see."""
 
@@ -230,7 +212,8 @@ class RegionDetailView(CatalogueMixin, DetailView):
             .first()
         )
         leaders = (
-            Tenure.objects.filter(
+            Tenure.objects.with_succession()
+            .filter(
                 position__organisation__kind=Organisation.Kind.REGIONAL_GOVERNMENT,
                 position__organisation__region=region,
                 position__role__in=[Position.Role.HEAD, Position.Role.DEPUTY_HEAD],
@@ -254,7 +237,7 @@ class RegionDetailView(CatalogueMixin, DetailView):
         )
         return super().get_context_data(
             government=government,
-            leaders=mark_successions(leaders),
+            leaders=leaders,
             page_obj=self.paginate(agreements.with_list_data()),
             partners=partners,
             **kwargs,
@@ -268,14 +251,14 @@ class OrganisationDetailView(CatalogueMixin, DetailView):
         Prefetch(
             "positions",
             queryset=Position.objects.prefetch_related(
-                Prefetch("tenures", queryset=Tenure.objects.select_related("person"))
+                Prefetch(
+                    "tenures", queryset=Tenure.objects.with_succession().select_related("person")
+                )
             ),
         ),
     )
 
     def get_context_data(self, **kwargs):
-        for position in self.object.positions.all():
-            mark_successions(position.tenures.all())
         parties = (
             Party.objects.filter(
                 organisation=self.object,
@@ -299,7 +282,9 @@ class PersonDetailView(CatalogueMixin, DetailView):
     queryset = Person.objects.prefetch_related(
         Prefetch(
             "tenures",
-            queryset=Tenure.objects.select_related("position__organisation__region"),
+            queryset=Tenure.objects.with_succession().select_related(
+                "position__organisation__region"
+            ),
         )
     )
 

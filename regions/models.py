@@ -9,7 +9,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -395,28 +395,40 @@ class Position(SlugNaturalKeyMixin, models.Model):
 
 
 class TenureQuerySet(models.QuerySet):
+    def with_succession(self):
+        """Annotate ``succeeded_on``: for a tenure whose end is not recorded, the day the next
+        holder of the same post started (the first dated tenure of the post after this one's
+        start, or the first at all if this one's start is unknown). A successor's swearing-in
+        closes the predecessor's term without our inventing an end date."""
+        others = (
+            Tenure.objects.filter(position=OuterRef("position"), start_date__isnull=False)
+            .exclude(pk=OuterRef("pk"))
+            .order_by("start_date")
+            .values("start_date")
+        )
+        return self.annotate(
+            succeeded_on=Case(
+                When(end_date__isnull=False, then=Value(None)),
+                When(start_date__isnull=True, then=Subquery(others[:1])),
+                default=Subquery(others.filter(start_date__gt=OuterRef("start_date"))[:1]),
+                output_field=models.DateField(),
+            )
+        )
+
     def held_on(self, day):
         """Tenures running on ``day``: "who held this post on this day".
 
-        A tenure counts from its start (from always, if unknown) to its end. Where the end is
-        unknown, a later tenure of the same post that has started by ``day`` ends it: a
-        successor's swearing-in closes the predecessor's term without an invented end date.
+        A tenure counts from its start (from always, if unknown) to its end, or, where the end
+        is not recorded, until a successor started (see ``with_succession``).
         """
         if isinstance(day, datetime.datetime):
             day = day.date()
-        running = self.filter(Q(start_date__isnull=True) | Q(start_date__lte=day)).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        return (
+            self.with_succession()
+            .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+            .filter(Q(succeeded_on__isnull=True) | Q(succeeded_on__gt=day))
         )
-        successors = Tenure.objects.filter(
-            position=OuterRef("position"), start_date__isnull=False, start_date__lte=day
-        ).exclude(pk=OuterRef("pk"))
-        succeeded = Q(start_date__isnull=True, then_succeeded=True) | Q(
-            start_date__isnull=False, later_succeeded=True
-        )
-        return running.alias(
-            then_succeeded=Exists(successors),
-            later_succeeded=Exists(successors.filter(start_date__gt=OuterRef("start_date"))),
-        ).exclude(Q(end_date__isnull=True) & succeeded)
 
 
 class TenureManager(models.Manager.from_queryset(TenureQuerySet)):
