@@ -226,6 +226,29 @@ def test_each_seed_event_is_found_from_the_home_page_in_a_few_clicks(catalogue, 
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
+def test_on_a_phone_in_english_each_seed_event_is_found_through_its_region(catalogue, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(catalogue.url)
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    for region, title in [
+        ("Kabupaten Serang", SERANG_IASTIC),
+        ("Kota Serang", KOTA_KAB_SERANG),
+        ("Kota Bandung", SERANG_TO_BANDUNG),
+        ("Kabupaten Bandung", SERANG_BANDUNG),
+        ("Provinsi Bengkulu", BANTEN_BENGKULU),
+    ]:
+        page.get_by_role("link", name="Regions", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Regions")
+        page.locator("main").get_by_role("link", name=region, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(region)
+        page.locator("main").get_by_role("link", name=title).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_anonymous_visitor_does_not_see_a_draft(catalogue, page, make_agreement):
     draft = make_agreement(
         title="Draf kerja sama Banten dengan mitra rahasia",
