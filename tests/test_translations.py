@@ -118,6 +118,41 @@ def test_compiled_catalogue_matches_its_source(po_path):
     assert stale == []
 
 
+# Strings marked in the simplest, single-literal ways: {% translate "..." %} in templates and
+# _("...") / gettext("...") in Python. Enough to notice a string added since the last
+# makemessages, without needing gettext's tools.
+TEMPLATE_STRING = re.compile(r"""\{% (?:translate|trans) (?:"([^"]+)"|'([^']+)')(?! context)""")
+PYTHON_STRING = re.compile(r"""\b(?:_|gettext|gettext_lazy)\("((?:[^"\\]|\\.)+)"\)""")
+
+
+def marked_strings():
+    base = settings.BASE_DIR
+    found = {}
+    for path in sorted(base.glob("templates/**/*.html")) + sorted(
+        base.glob("*/templates/**/*.html")
+    ):
+        for match in TEMPLATE_STRING.finditer(path.read_text(encoding="utf-8")):
+            found.setdefault(match.group(1) or match.group(2), path.relative_to(base))
+    for app in ("cooperation", "regions"):
+        for path in sorted((base / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for match in PYTHON_STRING.finditer(path.read_text(encoding="utf-8")):
+                text = ast.literal_eval(f'"{match.group(1)}"')
+                found.setdefault(text, path.relative_to(base))
+    return found
+
+
+def test_every_marked_string_is_in_a_catalogue():
+    """A string marked for translation after the last makemessages would show in English."""
+    known = {entry["msgid"] for path in CATALOGUES for entry in read_po(path)}
+    marked = marked_strings()
+
+    assert len(marked) > 100
+    missing = {text: str(path) for text, path in marked.items() if text not in known}
+    assert missing == {}, "run makemessages -l id, translate, then compilemessages"
+
+
 # --- What Django makes of the catalogues ---------------------------------------------------
 
 
