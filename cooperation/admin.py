@@ -14,7 +14,12 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from regions.admin import CatalogueAdmin, admin_link
+from regions.admin import (
+    CatalogueAdmin,
+    VersionCheckedAdminMixin,
+    VersionCheckedForm,
+    admin_link,
+)
 from regions.models import Region
 
 from .models import (
@@ -90,6 +95,32 @@ class RegionListFilter(admin.SimpleListFilter):
         return queryset
 
 
+# --- Concurrent editing -----------------------------------------------------------------
+
+AGREEMENT_PARTS = [Party, Participant, FollowUp, Citation, Document]
+
+
+class AgreementForm(VersionCheckedForm):
+    """The agreement page's form: a change to the agreement or to any of its parts (on this
+    page, on a part's own page or in the code) since the page was opened refuses the save."""
+
+    @classmethod
+    def history_sources(cls, pk):
+        return super().history_sources(pk) + [
+            part.history.filter(agreement_id=pk) for part in AGREEMENT_PARTS
+        ]
+
+
+class FollowUpForm(VersionCheckedForm):
+    @classmethod
+    def lock(cls, pk):
+        # The agreement first, as its own page does, so that this save and a save of the
+        # agreement page (which also writes follow-ups) wait for each other.
+        agreement = FollowUp.objects.filter(pk=pk).values("agreement")
+        list(Agreement._base_manager.select_for_update().filter(pk__in=agreement).values_list("pk"))
+        super().lock(pk)
+
+
 # --- Agreement and its inlines -----------------------------------------------------------
 
 
@@ -135,7 +166,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(CatalogueAdmin):
+class AgreementAdmin(VersionCheckedAdminMixin, CatalogueAdmin):
     list_display = [
         "title",
         "date",
@@ -165,6 +196,7 @@ class AgreementAdmin(CatalogueAdmin):
     date_hierarchy = "date"
     actions = ["publish", "unpublish"]
     inlines = [PartyInline, ParticipantInline, FollowUpInline, CitationInline, DocumentInline]
+    form = AgreementForm
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "stage", "category", "is_published"]}),
         (
@@ -276,7 +308,7 @@ class OverdueListFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(CatalogueAdmin):
+class FollowUpAdmin(VersionCheckedAdminMixin, CatalogueAdmin):
     list_display = ["action", "agreement", "responsible", "due_date", "status", "overdue"]
     list_filter = [
         "status",
@@ -287,6 +319,7 @@ class FollowUpAdmin(CatalogueAdmin):
     list_select_related = ["agreement", "responsible"]
     autocomplete_fields = ["agreement", "responsible", "source"]
     date_hierarchy = "due_date"
+    form = FollowUpForm
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, follow_up):

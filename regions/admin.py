@@ -5,11 +5,12 @@ for users who may change the record, reverts it. No changelist issues a query pe
 column that follows a relation is covered by ``list_select_related`` or a prefetch.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
-from django.core.exceptions import PermissionDenied
-from django.db import router
-from django.db.models import Prefetch
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.db.models import Max, Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -19,12 +20,100 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import Organisation, Person, Position, Region, Tenure
 
 
+class VersionCheckedForm(forms.ModelForm):
+    """A change form that refuses to save over someone else's change.
+
+    The form carries a hidden version token: the latest history record ids of the record (and
+    of whatever ``history_sources`` adds) when the page was opened. On save the record's row is
+    locked (``SELECT ... FOR UPDATE`` where the database supports it, inside the admin's save
+    transaction) and the token is computed again: if anyone saved in between, the save is
+    refused and the officer is told to reload. Every save through the ORM leaves a history
+    record (django-simple-history), so any change through the admin or the code counts.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["version"] = self.current_version(self.instance.pk)
+
+    @classmethod
+    def history_sources(cls, pk):
+        """Historical querysets whose latest record id is part of the version token."""
+        return [cls._meta.model.history.filter(id=pk)]
+
+    @classmethod
+    def lock(cls, pk):
+        """Lock the record's row until the save transaction ends."""
+        list(cls._meta.model._base_manager.select_for_update().filter(pk=pk).values_list("pk"))
+
+    @classmethod
+    def current_version(cls, pk):
+        latest = [
+            source.aggregate(latest=Max("history_id"))["latest"] or 0
+            for source in cls.history_sources(pk)
+        ]
+        return ".".join(str(number) for number in latest)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        pk = self.instance.pk
+        if pk is None:  # a new record cannot be stale
+            return cleaned_data
+        name = self._meta.model._meta.verbose_name
+        token = cleaned_data.get("version")
+        if not token:
+            raise ValidationError(
+                _(
+                    "This form did not say which version of the %(name)s it was opened on, so "
+                    "it could overwrite someone else's change. Reload the page and make your "
+                    "changes again."
+                ),
+                code="missing_version",
+                params={"name": name},
+            )
+        self.lock(pk)
+        if token != self.current_version(pk):
+            raise ValidationError(
+                _(
+                    "Someone else changed this %(name)s after you opened it, so your changes "
+                    "were not saved. Reload the page to see the current version, then make "
+                    "your changes again."
+                ),
+                code="stale_version",
+                params={"name": name},
+            )
+        return cleaned_data
+
+
+class VersionCheckedAdminMixin:
+    """Admin side of ``VersionCheckedForm``: the hidden token goes on the change page of users
+    who may change the record (and nowhere else, so a read-only page shows no empty row)."""
+
+    form = VersionCheckedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "version"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is not None and self.has_change_permission(request, obj):
+            fieldsets[0][1]["fields"].append("version")
+        return fieldsets
+
+
 class CatalogueAdmin(SimpleHistoryAdmin):
     """Base admin for the catalogue's models: history view with a guarded revert."""
 
     list_per_page = 50
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # As the change view, in one transaction: a version-checked form locks the row.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return self._history_form_view(request, object_id, version_id, extra_context)
+
+    def _history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history saves a POSTed revert form for anyone who may *view* the history;
         # reverting is a change, so a view-only user (the Viewer group) is refused.
         if request.method == "POST":

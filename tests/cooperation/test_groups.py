@@ -56,15 +56,20 @@ def agreement(make_agreement, make_follow_up):
 # --- What the migration creates -------------------------------------------------------------
 
 
+AGREEMENT_PARTS = ["party", "participant", "followup", "citation", "document"]
+
+
 @pytest.mark.django_db
-def test_editor_may_add_change_and_view_the_catalogue_but_never_delete():
+def test_editor_may_add_change_and_view_the_catalogue_and_delete_only_agreement_parts():
     perms = codenames("Editor")
 
     for models in CATALOGUE_MODELS.values():
         for model in models:
             assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= perms
             assert f"view_historical{model}" in perms
-    assert not any(codename.startswith("delete_") for codename in perms)
+    assert {codename for codename in perms if codename.startswith("delete_")} == {
+        f"delete_{model}" for model in AGREEMENT_PARTS
+    }
     assert not Permission.objects.filter(
         group__name="Editor", content_type__app_label="auth"
     ).exists()
@@ -82,19 +87,26 @@ def test_viewer_may_only_view_the_catalogue_and_its_history():
 
 
 @pytest.mark.django_db
-def test_groups_migration_is_reversible_and_can_run_again():
-    migration = importlib.import_module("cooperation.migrations.0003_editor_and_viewer_groups")
+def test_groups_migrations_are_reversible_and_can_run_again():
+    groups = importlib.import_module("cooperation.migrations.0003_editor_and_viewer_groups")
+    parts = importlib.import_module("cooperation.migrations.0004_editor_may_delete_agreement_parts")
     state = MigrationExecutor(connection).loader.project_state(
-        ("cooperation", "0003_editor_and_viewer_groups")
+        ("cooperation", "0004_editor_may_delete_agreement_parts")
     )
-    assert all(operation.reversible for operation in migration.Migration.operations)
+    assert all(operation.reversible for operation in groups.Migration.operations)
+    assert all(operation.reversible for operation in parts.Migration.operations)
     editor_before = codenames("Editor")
 
-    migration.delete_groups(state.apps, None)
+    parts.forbid_deleting_parts(state.apps, None)
+    assert not any(codename.startswith("delete_") for codename in codenames("Editor"))
+    groups.delete_groups(state.apps, None)
     assert not Group.objects.filter(name__in=["Editor", "Viewer"]).exists()
+    parts.forbid_deleting_parts(state.apps, None)  # no group: nothing to do, no error
 
-    migration.create_groups(state.apps, None)
-    migration.create_groups(state.apps, None)
+    groups.create_groups(state.apps, None)
+    groups.create_groups(state.apps, None)
+    parts.allow_deleting_parts(state.apps, None)
+    parts.allow_deleting_parts(state.apps, None)
     assert codenames("Editor") == editor_before
     assert Group.objects.filter(name="Viewer").count() == 1
 
@@ -240,17 +252,60 @@ def test_editor_adds_an_agreement(login, make_government):
     assert not added.is_published
 
 
-def test_editor_cannot_remove_a_party_without_delete_permission(login, agreement):
+def test_editor_removes_a_wrong_party_and_follow_up_on_the_agreement_page(
+    login, agreement, make_government
+):
+    wrong = make_government()
+    agreement.parties.create(organisation=wrong, role="facilitator")
     client = login("Editor")
-
-    page = client.get(reverse("admin:cooperation_agreement_change", args=[agreement.pk]))
-
-    parties = next(
-        inline
-        for inline in page.context["inline_admin_formsets"]
-        if inline.opts.model.__name__ == "Party"
+    url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+    page = client.get(url)
+    inlines = {
+        inline.opts.model.__name__: inline for inline in page.context["inline_admin_formsets"]
+    }
+    data = change_form_data(page)
+    wrong_form = next(
+        form
+        for form in inlines["Party"].formset.initial_forms
+        if form.instance.organisation == wrong
     )
-    assert not parties.has_delete_permission
+    data[wrong_form.add_prefix("DELETE")] = "on"
+    data["follow_ups-0-DELETE"] = "on"
+
+    response = client.post(url, data)
+
+    assert all(
+        inlines[name].has_delete_permission
+        for name in ["Party", "Participant", "FollowUp", "Citation", "Document"]
+    )
+    assert response.status_code == 302
+    assert not agreement.parties.filter(organisation=wrong).exists()
+    assert agreement.parties.count() == 2
+    assert not agreement.follow_ups.exists()
+
+
+@pytest.mark.parametrize(
+    "model", ["agreement", "sector", "source", "organisation", "person", "region"]
+)
+def test_editor_cannot_delete_anything_but_agreement_parts(
+    login, agreement, make_sector, make_source, make_government, make_person, model
+):
+    client = login("Editor")
+    made = {
+        "agreement": lambda: agreement,
+        "sector": make_sector,
+        "source": make_source,
+        "organisation": make_government,
+        "person": make_person,
+        "region": lambda: agreement.parties.first().organisation.region,
+    }[model]()
+    app = made._meta.app_label
+    url = reverse(f"admin:{app}_{model}_delete", args=[made.pk])
+
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 403
+    assert type(made).objects.filter(pk=made.pk).exists()
 
 
 def test_editor_cannot_delete_regions(login, make_region):

@@ -1,0 +1,304 @@
+"""Two officers editing the same record in the admin: the second save never overwrites the
+first. Each change page carries a hidden version token; a save from a page opened before someone
+else's save is refused with a message telling the officer to reload."""
+
+import threading
+import time
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from cooperation.models import Agreement, FollowUp
+from tests.cooperation.test_admin import change_form_data
+
+STALE = "Someone else changed this {} after you opened it"
+MISSING = "This form did not say which version of the {} it was opened on"
+
+
+@pytest.fixture
+def officer(django_user_model):
+    """``officer(name)``: a Client logged in as an Editor called ``name``."""
+
+    def log_in(name):
+        user = django_user_model.objects.create_user(name, is_staff=True)
+        user.groups.add(Group.objects.get(name="Editor"))
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def agreement(make_agreement, make_follow_up):
+    found = make_agreement(title="Kesepakatan Bersama Banten dan Bengkulu")
+    make_follow_up(found, action="Kunjungan balasan ke Bengkulu")
+    return found
+
+
+def agreement_url(agreement):
+    return reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+
+
+def follow_up_url(follow_up):
+    return reverse("admin:cooperation_followup_change", args=[follow_up.pk])
+
+
+def errors(response):
+    return [str(error) for error in response.context["adminform"].form.non_field_errors()]
+
+
+# --- Agreements -----------------------------------------------------------------------------
+
+
+def test_the_second_officer_saving_an_agreement_is_told_to_reload(officer, agreement):
+    ani, budi = officer("ani"), officer("budi")
+    page_ani = ani.get(agreement_url(agreement))
+    page_budi = budi.get(agreement_url(agreement))
+
+    saved = ani.post(agreement_url(agreement), change_form_data(page_ani, title="Judul Ani"))
+    refused = budi.post(agreement_url(agreement), change_form_data(page_budi, title="Judul Budi"))
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    [message] = errors(refused)
+    assert message.startswith(STALE.format("agreement"))
+    assert "Reload the page" in message
+    assert STALE.format("agreement") in refused.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.title == "Judul Ani"
+    assert agreement.history.first().history_user.username == "ani"
+
+
+def test_the_refused_officer_saves_after_reloading(officer, agreement):
+    ani, budi = officer("ani"), officer("budi")
+    page_budi = budi.get(agreement_url(agreement))
+    ani.post(
+        agreement_url(agreement),
+        change_form_data(ani.get(agreement_url(agreement)), title="Judul Ani"),
+    )
+    assert budi.post(agreement_url(agreement), change_form_data(page_budi)).status_code == 200
+
+    reloaded = budi.get(agreement_url(agreement))
+    saved = budi.post(agreement_url(agreement), change_form_data(reloaded, venue="KP3B"))
+
+    assert saved.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.title, agreement.venue) == ("Judul Ani", "KP3B")
+
+
+def test_a_single_officer_saves_twice_in_a_row(officer, agreement):
+    ani = officer("ani")
+
+    first = ani.post(
+        agreement_url(agreement),
+        change_form_data(ani.get(agreement_url(agreement)), title="Pertama"),
+    )
+    second = ani.post(
+        agreement_url(agreement),
+        change_form_data(ani.get(agreement_url(agreement)), title="Kedua"),
+    )
+
+    assert [first.status_code, second.status_code] == [302, 302]
+    agreement.refresh_from_db()
+    assert agreement.title == "Kedua"
+
+
+def test_a_change_to_a_follow_up_on_its_own_page_makes_the_agreement_page_stale(officer, agreement):
+    """Otherwise the agreement page would save its old copy of the follow-up over the change."""
+    ani, budi = officer("ani"), officer("budi")
+    follow_up = agreement.follow_ups.get()
+    page_budi = budi.get(agreement_url(agreement))
+
+    saved = ani.post(
+        follow_up_url(follow_up),
+        change_form_data(ani.get(follow_up_url(follow_up)), status="in_progress"),
+    )
+    refused = budi.post(agreement_url(agreement), change_form_data(page_budi, title="Judul Budi"))
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    assert errors(refused)[0].startswith(STALE.format("agreement"))
+    follow_up.refresh_from_db()
+    assert follow_up.status == "in_progress"
+    agreement.refresh_from_db()
+    assert agreement.title == "Kesepakatan Bersama Banten dan Bengkulu"
+
+
+def test_an_agreement_form_posted_without_its_version_is_refused(officer, agreement):
+    ani = officer("ani")
+    data = change_form_data(ani.get(agreement_url(agreement)), title="Tanpa versi")
+    del data["version"]
+
+    response = ani.post(agreement_url(agreement), data)
+
+    assert response.status_code == 200
+    assert errors(response)[0].startswith(MISSING.format("agreement"))
+    agreement.refresh_from_db()
+    assert agreement.title == "Kesepakatan Bersama Banten dan Bengkulu"
+
+
+def test_the_version_is_a_hidden_field_only_for_officers_who_may_change(
+    officer, agreement, admin_client, django_user_model
+):
+    viewer = django_user_model.objects.create_user("penonton", is_staff=True)
+    viewer.groups.add(Group.objects.get(name="Viewer"))
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(viewer)
+
+    editable = officer("ani").get(agreement_url(agreement)).content.decode()
+    read_only = client.get(agreement_url(agreement)).content.decode()
+
+    assert 'type="hidden" name="version"' in editable
+    assert 'name="version"' not in read_only
+    assert "Version" not in read_only
+
+
+def test_adding_an_agreement_needs_no_version(officer, make_government):
+    ani = officer("ani")
+    data = change_form_data(
+        ani.get(reverse("admin:cooperation_agreement_add")),
+        title="Kunjungan kerja baru",
+        slug="kunjungan-kerja-baru",
+        kind="working_visit",
+        stage="exploration",
+    )
+    data.update(
+        {
+            "parties-TOTAL_FORMS": "2",
+            "parties-0-organisation": str(make_government().pk),
+            "parties-0-role": "visitor",
+            "parties-1-organisation": str(make_government().pk),
+            "parties-1-role": "host",
+        }
+    )
+
+    response = ani.post(reverse("admin:cooperation_agreement_add"), data)
+
+    assert response.status_code == 302
+    assert Agreement.objects.filter(slug="kunjungan-kerja-baru").exists()
+
+
+# --- Follow-up actions ----------------------------------------------------------------------
+
+
+def test_the_second_officer_saving_a_follow_up_is_told_to_reload(officer, agreement):
+    ani, budi = officer("ani"), officer("budi")
+    follow_up = agreement.follow_ups.get()
+    page_ani = ani.get(follow_up_url(follow_up))
+    page_budi = budi.get(follow_up_url(follow_up))
+
+    saved = ani.post(follow_up_url(follow_up), change_form_data(page_ani, status="in_progress"))
+    refused = budi.post(follow_up_url(follow_up), change_form_data(page_budi, status="cancelled"))
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    [message] = errors(refused)
+    assert message.startswith(STALE.format("follow-up action"))
+    assert STALE.format("follow-up action") in refused.content.decode()
+    follow_up.refresh_from_db()
+    assert follow_up.status == "in_progress"
+
+
+def test_a_follow_up_changed_on_the_agreement_page_makes_its_own_page_stale(officer, agreement):
+    ani, budi = officer("ani"), officer("budi")
+    follow_up = agreement.follow_ups.get()
+    page_budi = budi.get(follow_up_url(follow_up))
+    data = change_form_data(ani.get(agreement_url(agreement)))
+    data["follow_ups-0-status"] = "in_progress"
+
+    saved = ani.post(agreement_url(agreement), data)
+    refused = budi.post(follow_up_url(follow_up), change_form_data(page_budi, status="cancelled"))
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    assert errors(refused)[0].startswith(STALE.format("follow-up action"))
+    follow_up.refresh_from_db()
+    assert follow_up.status == "in_progress"
+
+
+def test_a_single_officer_saves_a_follow_up(officer, agreement):
+    ani = officer("ani")
+    follow_up = agreement.follow_ups.get()
+
+    response = ani.post(
+        follow_up_url(follow_up),
+        change_form_data(ani.get(follow_up_url(follow_up)), status="in_progress"),
+    )
+
+    assert response.status_code == 302
+    follow_up.refresh_from_db()
+    assert follow_up.status == "in_progress"
+
+
+def test_a_follow_up_form_posted_without_its_version_is_refused(officer, agreement):
+    ani = officer("ani")
+    follow_up = agreement.follow_ups.get()
+    data = change_form_data(ani.get(follow_up_url(follow_up)), status="cancelled")
+    del data["version"]
+
+    response = ani.post(follow_up_url(follow_up), data)
+
+    assert response.status_code == 200
+    assert errors(response)[0].startswith(MISSING.format("follow-up action"))
+    assert FollowUp.objects.get().status == "planned"
+
+
+# --- Restoring from the history -------------------------------------------------------------
+
+
+def test_reverting_from_a_stale_history_page_is_refused(admin_client, agreement):
+    record = agreement.history.earliest()
+    revert_url = reverse(
+        "admin:cooperation_agreement_simple_history", args=[agreement.pk, record.history_id]
+    )
+    revert_page = admin_client.get(revert_url)
+    agreement.title = "Diubah sesudahnya"
+    agreement.save()
+
+    response = admin_client.post(revert_url, change_form_data(revert_page))
+
+    assert response.status_code == 200
+    agreement.refresh_from_db()
+    assert agreement.title == "Diubah sesudahnya"
+
+
+# --- Two saves at the same moment (row lock) -------------------------------------------------
+
+if connection.vendor == "postgresql":
+    # SELECT ... FOR UPDATE exists on PostgreSQL (the production database); SQLite has no row
+    # locks (it serialises writers itself) and an in-memory test database is not shared
+    # between threads, so this test is defined for PostgreSQL only.
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_save_waits_for_a_save_in_progress_and_is_then_refused(officer, agreement):
+        budi = officer("budi")
+        page_budi = budi.get(agreement_url(agreement))
+        data = change_form_data(page_budi, title="Judul Budi")
+        responses = []
+
+        def budi_saves():
+            try:
+                responses.append(budi.post(agreement_url(agreement), data))
+            finally:
+                connection.close()
+
+        with transaction.atomic():
+            # Ani's save is in progress: the row is locked and her change not yet committed.
+            Agreement.objects.select_for_update().get(pk=agreement.pk)
+            agreement.title = "Judul Ani"
+            agreement.save()
+            thread = threading.Thread(target=budi_saves)
+            thread.start()
+            time.sleep(1)
+            assert thread.is_alive(), "Budi's save should wait for Ani's to finish"
+        thread.join(timeout=30)
+
+        [response] = responses
+        assert response.status_code == 200
+        assert errors(response)[0].startswith(STALE.format("agreement"))
+        agreement.refresh_from_db()
+        assert agreement.title == "Judul Ani"
