@@ -5,11 +5,12 @@ and documents. No changelist issues a query per row: the derived category comes 
 ``with_category()`` annotation and many-relations are prefetched.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -159,10 +160,24 @@ class CitationInline(admin.TabularInline):
     verbose_name_plural = _("sources")
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentFileMixin:
+    """A stored document is reached through its download view (which applies the agreement's
+    visibility), never by a media URL: the file input shows no "Currently: <url>" link."""
+
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+
+    @admin.display(description=_("stored file"))
+    def download(self, document):
+        if document.pk is None or not document.file:
+            return "-"
+        return format_html('<a href="{}">{}</a>', document.get_absolute_url(), _("Download"))
+
+
+class DocumentInline(DocumentFileMixin, admin.TabularInline):
     model = Document
     extra = 0
-    fields = ["type", "title", "date", "file"]
+    fields = ["type", "title", "date", "file", "download"]
+    readonly_fields = ["download"]
 
 
 @admin.register(Agreement)
@@ -335,12 +350,14 @@ class CitationAdmin(CatalogueAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(CatalogueAdmin):
+class DocumentAdmin(DocumentFileMixin, CatalogueAdmin):
     list_display = ["title", "type", "date", "agreement", "content_type"]
     list_filter = ["type"]
     search_fields = ["title", "agreement__title"]
     list_select_related = ["agreement"]
     autocomplete_fields = ["agreement"]
+    fields = ["agreement", "type", "title", "date", "file", "download", "content_type"]
+    readonly_fields = ["download", "content_type"]
 
 
 # --- Sectors and sources -----------------------------------------------------------------

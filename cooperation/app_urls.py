@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
     path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
+    path("documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document_download"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="followup_list"),
 ]

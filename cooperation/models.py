@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -750,7 +751,15 @@ def sniff_document(file):
     return None
 
 
+def is_new_upload(file):
+    """True for a file being uploaded now; False for one already stored (re-saving a record
+    must not read the stored file, which may even be missing from disk)."""
+    return not getattr(file, "_committed", False)
+
+
 def validate_document_file(file):
+    if not is_new_upload(file):
+        return
     if file.size > MAX_DOCUMENT_SIZE:
         raise ValidationError(
             _("The file is %(size)s MB; documents may be at most 20 MB."),
@@ -820,9 +829,18 @@ class Document(models.Model):
     def get_absolute_url(self):
         return reverse("cooperation:document_download", args=[self.pk])
 
+    @property
+    def download_name(self):
+        """A safe file name for the download: the title as a slug, and the extension of the
+        content type (never the uploader's file name)."""
+        extension = next(
+            (ext for kind, ext in DOCUMENT_SIGNATURES.values() if kind == self.content_type), "bin"
+        )
+        return f"{slugify(self.title)[:100] or 'document'}.{extension}"
+
     def clean(self):
         super().clean()
-        if self.file:
+        if self.file and is_new_upload(self.file):
             kind = sniff_document(self.file)
             if kind:
                 self.content_type = kind[0]

@@ -12,14 +12,24 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, Prefetch, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
 from regions.models import Organisation, Person, Position, Region, Tenure
 
 from .filters import AgreementFilter, FollowUpFilter
-from .models import STALLED_AFTER_MONTHS, Agreement, Citation, FollowUp, Participant, Party
+from .models import (
+    STALLED_AFTER_MONTHS,
+    Agreement,
+    Citation,
+    Document,
+    FollowUp,
+    Participant,
+    Party,
+)
 
 PAGE_SIZE = 20
 HOME_LIST_SIZE = 10
@@ -134,6 +144,7 @@ class AgreementDetailView(CatalogueMixin, DetailView):
                     to_attr="visible_followed_by",
                 ),
                 Prefetch("citations", queryset=Citation.objects.select_related("source")),
+                "documents",
             )
         )
 
@@ -155,6 +166,29 @@ class AgreementDetailView(CatalogueMixin, DetailView):
             admin_url=admin_url,
             **kwargs,
         )
+
+
+class DocumentDownloadView(CatalogueMixin, View):
+    """A document of an agreement this reader may see, as an attachment: a draft's documents
+    are 404 to anonymous visitors, as the draft itself is."""
+
+    def get(self, request, pk):
+        document = get_object_or_404(
+            Document.objects.filter(agreement__in=self.visible_agreements().values("pk")), pk=pk
+        )
+        try:
+            file = document.file.open("rb")
+        except (FileNotFoundError, ValueError) as missing:  # ValueError: no file recorded
+            raise Http404("The document's file is missing.") from missing
+        response = FileResponse(
+            file,
+            as_attachment=True,
+            filename=document.download_name,
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private"
+        return response
 
 
 class FollowUpListView(CatalogueMixin, FilterView):

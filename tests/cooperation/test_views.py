@@ -6,7 +6,7 @@ import pytest
 from django.contrib.admin import AdminSite, ModelAdmin
 from django.urls import include, path, reverse
 
-from cooperation.models import Agreement, Citation, FollowUp, Participant
+from cooperation.models import Agreement, Citation, Document, FollowUp, Participant
 from regions.models import Organisation
 
 TODAY = datetime.date.today()
@@ -480,8 +480,15 @@ def test_agreement_detail_query_count_does_not_grow_with_rows(
         make_follow_up(signing)
         Citation.objects.create(agreement=signing, source=make_source())
         make_agreement(follows_from=signing)
-    # agreement, parties, participants, sectors, follow-ups, followed by, citations
-    with django_assert_num_queries(7):
+        Document.objects.create(
+            agreement=signing,
+            type=Document.Type.ANNEX,
+            title="Lampiran",
+            file="documents/lampiran.pdf",
+            content_type="application/pdf",
+        )
+    # agreement, parties, participants, sectors, follow-ups, followed by, citations, documents
+    with django_assert_num_queries(8):
         client.get(signing.get_absolute_url())
 
 
