@@ -779,6 +779,11 @@ def document_upload_to(instance, filename):
     return f"documents/{uuid.uuid4().hex}.{extension}"
 
 
+class DocumentManager(AgreementPartManager):
+    # The stored name is generated (a random UUID), so it identifies the document.
+    key_fields = ["file"]
+
+
 class Document(models.Model):
     """A file kept with an agreement: the signed text, an annex, minutes, photos of the signing."""
 
@@ -805,6 +810,7 @@ class Document(models.Model):
     content_type = models.CharField(_("content type"), max_length=50, editable=False)
 
     history = HistoricalRecords()
+    objects = DocumentManager()
 
     class Meta:
         ordering = ["agreement", F("date").asc(nulls_last=True), "title"]
@@ -828,6 +834,11 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("cooperation:document_download", args=[self.pk])
+
+    def natural_key(self):
+        return (self.agreement.slug, self.file.name)
+
+    natural_key.dependencies = ["cooperation.agreement"]
 
     @property
     def download_name(self):

@@ -273,7 +273,9 @@ if connection.vendor == "postgresql":
     # locks (it serialises writers itself) and an in-memory test database is not shared
     # between threads, so this test is defined for PostgreSQL only.
 
-    @pytest.mark.django_db(transaction=True)
+    # The test commits. serialized_rollback reloads the rows migrations create (the Editor
+    # group) first, in case another committing test has emptied the database before it.
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
     def test_a_save_waits_for_a_save_in_progress_and_is_then_refused(officer, agreement):
         budi = officer("budi")
         page_budi = budi.get(agreement_url(agreement))
