@@ -33,6 +33,7 @@ from .models import (
     Sector,
     Source,
 )
+from .services import AGREEMENT_PARTS, agreement_restore_parts
 
 # --- Agreement list filters --------------------------------------------------------------
 
@@ -97,8 +98,6 @@ class RegionListFilter(admin.SimpleListFilter):
 
 
 # --- Concurrent editing -----------------------------------------------------------------
-
-AGREEMENT_PARTS = [Party, Participant, FollowUp, Citation, Document]
 
 
 class AgreementForm(VersionCheckedForm):
@@ -233,6 +232,21 @@ class AgreementAdmin(VersionCheckedAdminMixin, CatalogueAdmin):
                 Prefetch("parties", queryset=Party.objects.select_related("organisation"))
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        # Restoring a deleted agreement from its history brings back its parts too.
+        restoring = change and not Agreement._base_manager.filter(pk=obj.pk).exists()
+        super().save_model(request, obj, form, change)
+        if restoring:
+            count = agreement_restore_parts(obj, request.user)
+            message = ngettext(
+                "%(count)d part deleted with the agreement (party, participant, follow-up "
+                "action, source or document) was restored too.",
+                "%(count)d parts deleted with the agreement (parties, participants, follow-up "
+                "actions, sources and documents) were restored too.",
+                count,
+            )
+            self.message_user(request, message % {"count": count})
 
     def get_search_results(self, request, queryset, search_term):
         # Each word must match the title, summary or a party's name or short name

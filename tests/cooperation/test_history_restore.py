@@ -1,0 +1,120 @@
+"""Nothing lost: an administrator restores a deleted agreement from its history, and its
+parties, participants, follow-up actions, sources and documents come back with it."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from cooperation.models import Agreement, Citation, Document, Party
+from tests.cooperation.test_admin import change_form_data
+
+PDF = b"%PDF-1.7\n%%EOF\n"
+
+
+@pytest.fixture
+def superuser_client(client, admin_user):
+    client.force_login(admin_user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def agreement(
+    settings,
+    tmp_path,
+    make_agreement,
+    make_government,
+    make_participant,
+    make_position,
+    make_follow_up,
+    make_source,
+):
+    settings.MEDIA_ROOT = tmp_path
+    found = make_agreement(title="Kesepakatan Bersama Banten dan Bengkulu", is_published=True)
+    make_participant(found, position=make_position(title="Gubernur Banten"), role="signatory")
+    make_follow_up(found, action="Kunjungan balasan ke Bengkulu")
+    Citation.objects.create(agreement=found, source=make_source(), note="berita penandatanganan")
+    Document.objects.create(
+        agreement=found,
+        type=Document.Type.SIGNED_TEXT,
+        title="Naskah Kesepakatan Bersama",
+        file=ContentFile(PDF, name="naskah.pdf"),
+        content_type="application/pdf",
+    )
+    # A party an editor removed on purpose a day earlier: it must stay removed.
+    wrong = Party.objects.create(agreement=found, organisation=make_government(), role="organiser")
+    wrong_id = wrong.id
+    wrong.delete()
+    Party.history.filter(id=wrong_id, history_type="-").update(
+        history_date=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
+    )
+    return found
+
+
+def parts(agreement):
+    return {
+        "parties": sorted(agreement.parties.values_list("organisation__name", "role")),
+        "participants": sorted(agreement.participants.values_list("position__title", "role")),
+        "follow_ups": list(agreement.follow_ups.values_list("action", "status")),
+        "citations": list(agreement.citations.values_list("source__headline", "note")),
+        "documents": list(agreement.documents.values_list("title", "file", "content_type")),
+    }
+
+
+def delete_and_restore(client, agreement):
+    pk = agreement.pk
+    deleted = client.post(reverse("admin:cooperation_agreement_delete", args=[pk]), {"post": "yes"})
+    assert deleted.status_code == 302
+    assert not Agreement.objects.filter(pk=pk).exists()
+    last = Agreement.history.filter(id=pk, history_type="-").get()
+    revert_url = reverse("admin:cooperation_agreement_simple_history", args=[pk, last.history_id])
+    return client.post(revert_url, change_form_data(client.get(revert_url)))
+
+
+def test_restoring_a_deleted_agreement_brings_back_its_parts(superuser_client, agreement):
+    before = parts(agreement)
+    assert all(before.values())
+
+    response = delete_and_restore(superuser_client, agreement)
+
+    assert response.status_code == 302
+    restored = Agreement.objects.get(pk=agreement.pk)
+    assert restored.title == "Kesepakatan Bersama Banten dan Bengkulu"
+    assert parts(restored) == before
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert (
+        "6 parts deleted with the agreement (parties, participants, follow-up actions, sources "
+        "and documents) were restored too." in messages
+    )
+
+
+def test_a_restored_document_downloads_again(superuser_client, client, agreement):
+    delete_and_restore(superuser_client, agreement)
+
+    document = Agreement.objects.get(pk=agreement.pk).documents.get()
+    response = client.get(document.get_absolute_url())
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert Path(document.file.path).exists()
+
+
+def test_a_part_whose_organisation_was_deleted_since_stays_out(superuser_client, agreement):
+    party = agreement.parties.order_by("id").first()
+    gone = party.organisation
+    pk = agreement.pk
+    superuser_client.post(reverse("admin:cooperation_agreement_delete", args=[pk]), {"post": "yes"})
+    gone.delete()
+    last = Agreement.history.filter(id=pk, history_type="-").get()
+    revert_url = reverse("admin:cooperation_agreement_simple_history", args=[pk, last.history_id])
+
+    response = superuser_client.post(revert_url, change_form_data(superuser_client.get(revert_url)))
+
+    assert response.status_code == 302
+    restored = Agreement.objects.get(pk=pk)
+    assert restored.parties.count() == 1
+    assert restored.follow_ups.count() == 1
