@@ -304,7 +304,7 @@ class OrganisationDetailView(CatalogueMixin, DetailView):
         follow_ups = (
             FollowUp.objects.visible_to(self.request.user)
             .filter(responsible=self.object)
-            .select_related("agreement")
+            .select_related("agreement", "responsible")
         )
         return super().get_context_data(
             page_obj=self.paginate(parties), follow_ups=follow_ups, **kwargs
