@@ -72,7 +72,8 @@ def postgres_admin(url):
             port=config["PORT"] or None,
             autocommit=True,
         ) as connection:
-            return connection.execute(sql).fetchall() if sql.startswith("SELECT") else None
+            cursor = connection.execute(sql)
+            return cursor.fetchall() if cursor.description else None
 
     return name, run
 
