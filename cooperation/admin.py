@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from regions.admin import (
     CatalogueAdmin,
+    SafeAutocompleteMixin,
     VersionCheckedAdminMixin,
     VersionCheckedForm,
     admin_link,
@@ -124,7 +125,7 @@ class FollowUpForm(VersionCheckedForm):
 # --- Agreement and its inlines -----------------------------------------------------------
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Party
     extra = 0
     min_num = 2
@@ -138,21 +139,21 @@ class PartyInline(admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Participant
     extra = 0
     autocomplete_fields = ["person", "position"]
     fields = ["person", "position", "role", "note"]
 
 
-class FollowUpInline(admin.StackedInline):
+class FollowUpInline(SafeAutocompleteMixin, admin.StackedInline):
     model = FollowUp
     extra = 0
     autocomplete_fields = ["responsible", "source"]
     fields = [("action", "responsible"), ("due_date", "status", "done_on"), "source", "notes"]
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Citation
     extra = 0
     autocomplete_fields = ["source"]

@@ -8,8 +8,9 @@ column that follows a relation is covered by ``list_select_related`` or a prefet
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.db import connections, router, transaction
 from django.db.models import Max, Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -18,6 +19,64 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Organisation, Person, Position, Region, Tenure
+
+
+def is_storable_key(field, value, using):
+    """Whether ``value`` can be looked up in ``field`` (a key) without the query failing: a
+    key field that is a number refuses "0.0" and numbers too large for the database."""
+    try:
+        key = field.to_python(value)
+    except ValidationError:
+        return False
+    if isinstance(key, int):
+        low, high = connections[using].ops.integer_field_range(field.get_internal_type())
+        return (low is None or key >= low) and (high is None or key <= high)
+    return True
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks the submitted ids up again to show them; an id the
+    database cannot hold makes that query crash. The form field already reports such an id as
+    an invalid choice, so the widget leaves it out."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(remote.field_name)
+        using = self.db or router.db_for_read(remote.model)
+        value = [v for v in value if is_storable_key(target, v, using)]
+        return super().optgroups(name, value, attr)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids the database cannot hold with the usual message, before Django's own check
+    queries with them (SQLite raises OverflowError for a number above 2**63)."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for pk in value:
+            if not isinstance(pk, str | int) or not is_storable_key(target, pk, self.queryset.db):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class SafeAutocompleteMixin:
+    """Admins and inlines: record choices that never crash on an id the database cannot hold."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class VersionCheckedForm(forms.ModelForm):
@@ -103,7 +162,7 @@ class VersionCheckedAdminMixin:
         return fieldsets
 
 
-class CatalogueAdmin(SimpleHistoryAdmin):
+class CatalogueAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     """Base admin for the catalogue's models: history view with a guarded revert."""
 
     list_per_page = 50
@@ -179,7 +238,7 @@ class RegionAdmin(CatalogueAdmin):
     list_per_page = 100
 
 
-class TenureInline(admin.TabularInline):
+class TenureInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Tenure
     extra = 0
     fields = ["person", "position", "start_date", "end_date", "is_acting", "source_note"]
