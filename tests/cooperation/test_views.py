@@ -79,7 +79,7 @@ def test_home_counts_published_agreements_by_stage_and_category(client, make_agr
     make_agreement(stage=Agreement.Stage.EXPLORATION)
     make_agreement(stage=Agreement.Stage.ENDED, is_published=False)
 
-    response = client.get(reverse("cooperation:home"))
+    response = client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en")
 
     stages = {label: count for _, label, count in response.context["stage_counts"]}
     assert stages["exploration"] == 2
