@@ -94,7 +94,11 @@ class VersionCheckedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None and not self.is_bound:
+        if self.instance.pk is None:
+            # A new record cannot be stale; the add page does not show the field, so an error
+            # on it (a tampered value) would be invisible.
+            del self.fields["version"]
+        elif not self.is_bound:
             self.initial["version"] = self.current_version(self.instance.pk)
 
     @classmethod
@@ -118,7 +122,7 @@ class VersionCheckedForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         pk = self.instance.pk
-        if pk is None:  # a new record cannot be stale
+        if pk is None:
             return cleaned_data
         name = self._meta.model._meta.verbose_name
         token = cleaned_data.get("version")
