@@ -33,6 +33,7 @@ from .models import (
 
 PAGE_SIZE = 20
 HOME_LIST_SIZE = 10
+PREVIEW_SIZE = 20  # rows of a secondary list on a detail page, e.g. a region's partners
 DUE_SOON_DAYS = 30
 ENDING_SOON_DAYS = 90
 
@@ -51,6 +52,11 @@ class CatalogueMixin:
 
     def visible_agreements(self):
         return Agreement.objects.visible_to(self.request.user)
+
+    def preview(self, queryset, size=PREVIEW_SIZE):
+        """The first ``size`` rows of a secondary list, and whether there are more."""
+        rows = list(queryset[: size + 1])
+        return rows[:size], len(rows) > size
 
     def paginate(self, queryset):
         """A page of ``queryset`` for pages whose main object is not the list itself."""
@@ -261,7 +267,7 @@ class RegionDetailView(CatalogueMixin, DetailView):
             )
         )
         agreements = self.visible_agreements().for_region(region)
-        partners = (
+        partners, more_partners = self.preview(
             Organisation.objects.filter(parties__agreement__in=agreements.values("pk"))
             .exclude(region__in=within)
             .exclude(parent__region__in=within)
@@ -274,6 +280,7 @@ class RegionDetailView(CatalogueMixin, DetailView):
             leaders=leaders,
             page_obj=self.paginate(agreements.with_list_data()),
             partners=partners,
+            more_partners=more_partners,
             **kwargs,
         )
 
@@ -301,13 +308,16 @@ class OrganisationDetailView(CatalogueMixin, DetailView):
             .select_related("agreement")
             .order_by("-agreement__date", "agreement__title")
         )
-        follow_ups = (
+        follow_ups, more_follow_ups = self.preview(
             FollowUp.objects.visible_to(self.request.user)
             .filter(responsible=self.object)
             .select_related("agreement", "responsible")
         )
         return super().get_context_data(
-            page_obj=self.paginate(parties), follow_ups=follow_ups, **kwargs
+            page_obj=self.paginate(parties),
+            follow_ups=follow_ups,
+            more_follow_ups=more_follow_ups,
+            **kwargs,
         )
 
 

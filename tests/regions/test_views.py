@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cooperation.models import Participant
+from cooperation.views import PREVIEW_SIZE
 from regions.models import Organisation, Position
 
 
@@ -113,6 +114,38 @@ def test_region_partners_are_listed_most_frequent_first(
     assert partners == [("Apkasi", 2), ("Pemerintah Kabupaten Bandung", 1)]
 
 
+def test_a_region_with_many_partners_shows_the_most_frequent_and_says_so(client, banten, populated):
+    populated(PREVIEW_SIZE + 1)
+
+    response = client.get(banten["kabupaten"].get_absolute_url())
+
+    assert len(response.context["partners"]) == PREVIEW_SIZE
+    assert f"Hanya {PREVIEW_SIZE} mitra yang paling sering ditampilkan." in html(response)
+
+
+def test_an_organisation_with_many_follow_ups_links_to_all_of_them(client, banten, populated):
+    populated(PREVIEW_SIZE + 1)
+
+    response = client.get(banten["pemkab"].get_absolute_url())
+
+    assert len(response.context["follow_ups"]) == PREVIEW_SIZE
+    all_of_them = reverse("cooperation:followup_list") + f"?responsible={banten['pemkab'].slug}"
+    assert f'href="{all_of_them}"' in html(response)
+    listed = client.get(all_of_them)
+    assert listed.context["paginator"].count == PREVIEW_SIZE + 1
+
+
+def test_an_organisation_with_few_follow_ups_lists_them_all_without_a_link(
+    client, banten, populated
+):
+    populated(2)
+
+    response = client.get(banten["pemkab"].get_absolute_url())
+
+    assert len(response.context["follow_ups"]) == 2
+    assert "?responsible=" not in html(response)
+
+
 @pytest.mark.parametrize("code", ["99", "99.99", "abc", "36.4", "3604"])
 def test_unknown_or_malformed_region_code_is_404(client, banten, code):
     assert client.get(f"/regions/{code}/").status_code == 404
@@ -195,14 +228,24 @@ def test_unknown_organisation_and_official_are_404(client, db):
 
 
 @pytest.fixture
-def populated(banten, make_agreement, make_government, make_person, make_tenure, make_position):
-    """``n`` agreements of Kabupaten Serang with a partner each, and ``n`` officials' tenures."""
+def populated(
+    banten,
+    make_agreement,
+    make_government,
+    make_person,
+    make_tenure,
+    make_position,
+    make_follow_up,
+):
+    """``n`` agreements of Kabupaten Serang with a partner each, a follow-up each that its
+    government is responsible for, and ``n`` officials' tenures."""
 
     def make(n):
         post = make_position(organisation=banten["pemkab"], role=Position.Role.HEAD)
         person = make_person()
         for i in range(n):
             agreement = make_agreement(parties=[banten["pemkab"], make_government()])
+            make_follow_up(agreement, responsible=banten["pemkab"])
             Participant.objects.create(
                 agreement=agreement, person=person, position=post, role="signatory"
             )
