@@ -3,11 +3,7 @@
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group
 from django.test import Client
-
-from cooperation.models import Agreement, Sector
-from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -146,103 +142,3 @@ def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(client, off
     assert login_from("203.0.113.99, 198.51.100.7").status_code == 429
     # ... while the officer at another address behind the same proxy gets in.
     assert login_from("198.51.100.8").status_code == 302
-
-
-# The Editor and Viewer groups, each checked from a real login through the admin login form.
-
-
-@pytest.fixture
-def login_as(django_user_model, client):
-    def login(group_name):
-        user = django_user_model.objects.create_user(
-            f"{group_name.lower()}-1", password=PASSWORD, is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=group_name))
-        response = admin_login(client, user.username, PASSWORD)
-        assert response.status_code == 302, "the login itself should succeed"
-        return client
-
-    return login
-
-
-def test_viewer_sees_drafts_but_cannot_change_anything(login_as, make_agreement, make_sector):
-    draft = make_agreement(is_published=False, title="Draf kerja sama Banten Bengkulu")
-    sector = make_sector()
-    client = login_as("Viewer")
-
-    # Drafts: on the catalogue page (anonymous visitors get a 404) and in the admin list.
-    page = client.get(draft.get_absolute_url())
-    assert page.status_code == 200
-    assert draft.title in page.content.decode()
-    assert Client().get(draft.get_absolute_url()).status_code == 404
-    assert draft.title in client.get("/admin/cooperation/agreement/").content.decode()
-
-    # The change page is read-only, and every way of changing is refused.
-    change_url = f"/admin/cooperation/agreement/{draft.pk}/change/"
-    change_page = client.get(change_url).content.decode()
-    assert 'name="_save"' not in change_page
-    assert client.post(change_url, {"title": "Diubah"}).status_code == 403
-    assert client.get("/admin/cooperation/agreement/add/").status_code == 403
-    assert client.get(f"/admin/cooperation/agreement/{draft.pk}/delete/").status_code == 403
-    response = client.post(
-        f"/admin/cooperation/sector/{sector.pk}/change/", {"slug": sector.slug, "name": "Diubah"}
-    )
-    assert response.status_code == 403
-    sector.refresh_from_db()
-    assert sector.name != "Diubah"
-    draft.refresh_from_db()
-    assert draft.title == "Draf kerja sama Banten Bengkulu"
-
-
-def test_editor_changes_the_catalogue(login_as, make_agreement, make_sector):
-    agreement = make_agreement()
-    sector = make_sector()
-    client = login_as("Editor")
-
-    change_page = client.get(f"/admin/cooperation/agreement/{agreement.pk}/change/")
-    assert 'name="_save"' in change_page.content.decode()
-    response = client.post(
-        "/admin/cooperation/sector/add/",
-        {"slug": "pariwisata-uji", "name": "Pariwisata uji", "name_en": "Tourism test"},
-    )
-    assert response.status_code == 302
-    assert Sector.objects.filter(slug="pariwisata-uji").exists()
-    response = client.post(
-        f"/admin/cooperation/sector/{sector.pk}/change/",
-        {"slug": sector.slug, "name": "Nama baru", "name_en": ""},
-    )
-    assert response.status_code == 302
-    sector.refresh_from_db()
-    assert sector.name == "Nama baru"
-
-
-def test_editor_cannot_delete_regions_or_agreements(login_as, make_agreement):
-    agreement = make_agreement()
-    region = Region.objects.filter(kind="province").first()
-    client = login_as("Editor")
-
-    assert client.get(f"/admin/regions/region/{region.pk}/delete/").status_code == 403
-    assert (
-        client.post(f"/admin/regions/region/{region.pk}/delete/", {"post": "yes"}).status_code
-        == 403
-    )
-    delete_agreement = f"/admin/cooperation/agreement/{agreement.pk}/delete/"
-    assert client.post(delete_agreement, {"post": "yes"}).status_code == 403
-    assert Region.objects.filter(pk=region.pk).exists()
-    assert Agreement.objects.filter(pk=agreement.pk).exists()
-
-
-@pytest.mark.parametrize("group_name", ["Editor", "Viewer"])
-def test_editors_and_viewers_cannot_manage_users_or_groups(login_as, group_name, django_user_model):
-    client = login_as(group_name)
-
-    for url in ["/admin/auth/user/", "/admin/auth/user/add/", "/admin/auth/group/"]:
-        assert client.get(url).status_code == 403, url
-    response = client.post(
-        "/admin/auth/user/add/",
-        {"username": "penyusup", "password1": PASSWORD, "password2": PASSWORD},
-    )
-    assert response.status_code == 403
-    assert not django_user_model.objects.filter(username="penyusup").exists()
-    # Nor do they see the user administration in the admin's menu.
-    assert "/admin/auth/user/" not in client.get("/admin/").content.decode()
