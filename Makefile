@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install
+.PHONY: run test install messages
 
 install: $(VENV)/.installed
 
@@ -24,3 +24,9 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# After changing interface text: update the Indonesian catalogues (no source locations, so that
+# parallel changes rarely conflict), translate the new entries, then compile them.
+messages: install
+	$(BIN)/python manage.py makemessages -l id --no-location --no-obsolete --ignore=tests --ignore=.venv
+	$(BIN)/python manage.py compilemessages -l id --ignore=.venv

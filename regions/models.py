@@ -51,13 +51,16 @@ class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
         return self.get(code=code)
 
 
+class RegionKind(models.TextChoices):
+    PROVINCE = "province", _("province")
+    REGENCY = "regency", _("regency")
+    CITY = "city", _("city")
+
+
 class Region(models.Model):
     """A province, regency (kabupaten) or city (kota), keyed by its Kemendagri code."""
 
-    class Kind(models.TextChoices):
-        PROVINCE = "province", _("province")
-        REGENCY = "regency", _("regency")
-        CITY = "city", _("city")
+    Kind = RegionKind
 
     code = models.CharField(
         _("Kemendagri code"),
@@ -101,14 +104,18 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["province", "regency", "city"]),
+                condition=Q(kind__in=RegionKind.values),
                 name="region_kind_valid",
                 violation_error_message=_("Choose a valid kind of region."),
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind="province", province__isnull=True, code__length=2)
-                    | Q(kind__in=["regency", "city"], province__isnull=False, code__length=5)
+                    Q(kind=RegionKind.PROVINCE, province__isnull=True, code__length=2)
+                    | Q(
+                        kind__in=[RegionKind.REGENCY, RegionKind.CITY],
+                        province__isnull=False,
+                        code__length=5,
+                    )
                 ),
                 name="region_province_matches_kind",
                 violation_error_message=_(
@@ -159,21 +166,24 @@ class Region(models.Model):
 # --- Organisations -----------------------------------------------------------------------
 
 
+class OrganisationKind(models.TextChoices):
+    REGIONAL_GOVERNMENT = "regional_government", _("regional government")
+    REGIONAL_AGENCY = "regional_agency", _("regional government agency (OPD)")
+    REGIONAL_PARLIAMENT = "regional_parliament", _("regional parliament (DPRD)")
+    MINISTRY = "ministry", _("ministry or national agency")
+    STATE_ENTERPRISE = "state_enterprise", _("state-owned enterprise (BUMN)")
+    REGIONAL_ENTERPRISE = "regional_enterprise", _("regionally owned enterprise (BUMD)")
+    COMPANY = "company", _("company")
+    UNIVERSITY = "university", _("university")
+    ASSOCIATION = "association", _("association")
+    INSTITUTION = "institution", _("institution")
+    OTHER = "other", _("other")
+
+
 class Organisation(SlugNaturalKeyMixin, models.Model):
     """Every party to an agreement: a regional government, an agency, a company, a ministry ..."""
 
-    class Kind(models.TextChoices):
-        REGIONAL_GOVERNMENT = "regional_government", _("regional government")
-        REGIONAL_AGENCY = "regional_agency", _("regional government agency (OPD)")
-        REGIONAL_PARLIAMENT = "regional_parliament", _("regional parliament (DPRD)")
-        MINISTRY = "ministry", _("ministry or national agency")
-        STATE_ENTERPRISE = "state_enterprise", _("state-owned enterprise (BUMN)")
-        REGIONAL_ENTERPRISE = "regional_enterprise", _("regionally owned enterprise (BUMD)")
-        COMPANY = "company", _("company")
-        UNIVERSITY = "university", _("university")
-        ASSOCIATION = "association", _("association")
-        INSTITUTION = "institution", _("institution")
-        OTHER = "other", _("other")
+    Kind = OrganisationKind
 
     # A regional government and its agencies act for a region: the parties that make a KSDD.
     REGIONAL_KINDS = (Kind.REGIONAL_GOVERNMENT, Kind.REGIONAL_AGENCY, Kind.REGIONAL_PARLIAMENT)
@@ -216,31 +226,21 @@ class Organisation(SlugNaturalKeyMixin, models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "regional_government",
-                        "regional_agency",
-                        "regional_parliament",
-                        "ministry",
-                        "state_enterprise",
-                        "regional_enterprise",
-                        "company",
-                        "university",
-                        "association",
-                        "institution",
-                        "other",
-                    ]
-                ),
+                condition=Q(kind__in=OrganisationKind.values),
                 name="organisation_kind_valid",
                 violation_error_message=_("Choose a valid kind of organisation."),
             ),
             models.CheckConstraint(
-                condition=~Q(kind="regional_government", country=INDONESIA, region__isnull=True),
+                condition=~Q(
+                    kind=OrganisationKind.REGIONAL_GOVERNMENT,
+                    country=INDONESIA,
+                    region__isnull=True,
+                ),
                 name="organisation_government_has_region",
                 violation_error_message=_("An Indonesian regional government needs its region."),
             ),
             models.CheckConstraint(
-                condition=~Q(kind="regional_agency", parent__isnull=True),
+                condition=~Q(kind=OrganisationKind.REGIONAL_AGENCY, parent__isnull=True),
                 name="organisation_agency_has_parent",
                 violation_error_message=_(
                     "A regional agency belongs to a regional government: choose the parent."
@@ -248,7 +248,7 @@ class Organisation(SlugNaturalKeyMixin, models.Model):
             ),
             models.UniqueConstraint(
                 fields=["region"],
-                condition=Q(kind="regional_government"),
+                condition=Q(kind=OrganisationKind.REGIONAL_GOVERNMENT),
                 name="organisation_one_government_per_region",
                 violation_error_message=_("This region already has a regional government."),
             ),
@@ -337,17 +337,20 @@ class Person(SlugNaturalKeyMixin, models.Model):
         return f"{name}, {self.honorific_suffix}" if self.honorific_suffix else name
 
 
+class PositionRole(models.TextChoices):
+    HEAD = "head", _("head of region")
+    DEPUTY_HEAD = "deputy_head", _("deputy head of region")
+    SECRETARY = "secretary", _("regional secretary")
+    ASSISTANT = "assistant", _("regional assistant")
+    AGENCY_HEAD = "agency_head", _("head of agency")
+    LEADER = "leader", _("leader of an organisation")
+    OTHER = "other", _("other")
+
+
 class Position(SlugNaturalKeyMixin, models.Model):
     """A titled post in an organisation: Bupati Serang, Kepala Bapenda Kabupaten Serang."""
 
-    class Role(models.TextChoices):
-        HEAD = "head", _("head of region")
-        DEPUTY_HEAD = "deputy_head", _("deputy head of region")
-        SECRETARY = "secretary", _("regional secretary")
-        ASSISTANT = "assistant", _("regional assistant")
-        AGENCY_HEAD = "agency_head", _("head of agency")
-        LEADER = "leader", _("leader of an organisation")
-        OTHER = "other", _("other")
+    Role = PositionRole
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(
@@ -370,17 +373,7 @@ class Position(SlugNaturalKeyMixin, models.Model):
         verbose_name_plural = _("positions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    role__in=[
-                        "head",
-                        "deputy_head",
-                        "secretary",
-                        "assistant",
-                        "agency_head",
-                        "leader",
-                        "other",
-                    ]
-                ),
+                condition=Q(role__in=PositionRole.values),
                 name="position_role_valid",
                 violation_error_message=_("Choose a valid role."),
             ),

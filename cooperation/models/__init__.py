@@ -1,0 +1,41 @@
+"""The cooperation app's models, one module per concept; import them from here
+(``from cooperation.models import Agreement``)."""
+
+from .agreements import STALLED_AFTER_MONTHS, Agreement, AgreementQuerySet, Sector
+from .base import AgreementPartManager
+from .clock import months_before, today
+from .documents import (
+    DOCUMENT_SIGNATURES,
+    MAX_DOCUMENT_SIZE,
+    Document,
+    document_upload_to,
+    is_new_upload,
+    sniff_document,
+    validate_document_file,
+)
+from .follow_ups import FollowUp, FollowUpQuerySet
+from .parties import Participant, Party
+from .sources import Citation, Source
+
+__all__ = [
+    "DOCUMENT_SIGNATURES",
+    "MAX_DOCUMENT_SIZE",
+    "STALLED_AFTER_MONTHS",
+    "Agreement",
+    "AgreementPartManager",
+    "AgreementQuerySet",
+    "Citation",
+    "Document",
+    "FollowUp",
+    "FollowUpQuerySet",
+    "Participant",
+    "Party",
+    "Sector",
+    "Source",
+    "document_upload_to",
+    "is_new_upload",
+    "months_before",
+    "sniff_document",
+    "today",
+    "validate_document_file",
+]

@@ -1,0 +1,334 @@
+"""Agreements: the catalogue's unit, from a first meeting to an addendum, and the sectors they
+concern."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from regions.models import INDONESIA, Organisation, Region, SlugManager, SlugNaturalKeyMixin
+
+from .clock import months_before, today
+from .follow_ups import FollowUp
+from .parties import Party
+from .sources import Source
+
+# An agreement with no activity for this many months is "stalled" (AgreementQuerySet.stalled).
+STALLED_AFTER_MONTHS = 6
+
+
+class Sector(SlugNaturalKeyMixin, models.Model):
+    """A field of cooperation: investment, MSMEs, tourism and culture, ..."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name (Indonesian)"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class AgreementQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Drafts are for staff only."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def for_region(self, region):
+        """Agreements where the region, or a region under it, is a party or the venue."""
+        regions = Region.objects.within(region)
+        return self.filter(
+            Q(venue_region__in=regions)
+            | Q(parties__organisation__region__in=regions)
+            | Q(parties__organisation__parent__region__in=regions)
+        ).distinct()
+
+    def with_category(self):
+        """Annotate ``category_code``: KSDD, KSDPK, KSDPL or KSDLL, derived from the parties.
+
+        Only the principal parties count (signatories, hosts, visitors, participants); an
+        organiser or facilitator does not change the kind of cooperation.
+        """
+        principal = Party.objects.filter(agreement=OuterRef("pk"), role__in=Party.PRINCIPAL_ROLES)
+        foreign = principal.exclude(organisation__country=INDONESIA)
+        regional = Q(organisation__kind__in=Organisation.REGIONAL_KINDS)
+        return self.annotate(
+            category_code=Case(
+                When(Exists(foreign.filter(regional)), then=Value(Agreement.Category.KSDPL)),
+                When(Exists(foreign), then=Value(Agreement.Category.KSDLL)),
+                When(Exists(principal.exclude(regional)), then=Value(Agreement.Category.KSDPK)),
+                When(Exists(principal), then=Value(Agreement.Category.KSDD)),
+                default=Value(""),
+                output_field=models.CharField(),
+            )
+        )
+
+    def with_open_follow_ups(self):
+        return self.filter(Exists(FollowUp.objects.open().filter(agreement=OuterRef("pk"))))
+
+    def search(self, text):
+        """Agreements whose title, summary or a party's name or short name contains ``text``."""
+        named = Party.objects.filter(agreement=OuterRef("pk")).filter(
+            Q(organisation__name__icontains=text) | Q(organisation__short_name__icontains=text)
+        )
+        return self.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Exists(named))
+
+    def ending_within(self, days, on=None):
+        """Agreements whose validity ends between ``on`` (default today) and ``days`` later."""
+        start = on or today()
+        return self.filter(
+            valid_until__gte=start, valid_until__lte=start + datetime.timedelta(days)
+        )
+
+    def stalled(self, on=None, months=STALLED_AFTER_MONTHS):
+        """Agreements with no sign of activity for ``months`` months ("stalled").
+
+        An agreement is stalled when it has not ended, is dated ``months`` months ago or
+        earlier, has no follow-up in progress, no follow-up done in that period, and no later
+        agreement following from it dated in that period. Follow-ups have no timestamp of their
+        own apart from ``done_on``, so an open "planned" follow-up does not count as activity.
+        """
+        cutoff = months_before(on or today(), months)
+        active_follow_ups = FollowUp.objects.filter(agreement=OuterRef("pk")).filter(
+            Q(status=FollowUp.Status.IN_PROGRESS)
+            | Q(status=FollowUp.Status.DONE, done_on__gt=cutoff)
+        )
+        recent_successors = Agreement.objects.filter(follows_from=OuterRef("pk"), date__gt=cutoff)
+        return (
+            self.exclude(stage=Agreement.Stage.ENDED)
+            .filter(date__lte=cutoff)
+            .exclude(Exists(active_follow_ups))
+            .exclude(Exists(recent_successors))
+        )
+
+    def region_links(self):
+        """The set of (agreement pk, region pk) pairs: the venue's region and the regions of the
+        parties (directly or through their parent organisation). Three queries in all."""
+        links = set(
+            self.filter(venue_region__isnull=False).values_list("pk", "venue_region").order_by()
+        )
+        parties = Party.objects.filter(agreement__in=self.values("pk")).order_by()
+        links.update(
+            parties.filter(organisation__region__isnull=False).values_list(
+                "agreement", "organisation__region"
+            )
+        )
+        links.update(
+            parties.filter(organisation__parent__region__isnull=False).values_list(
+                "agreement", "organisation__parent__region"
+            )
+        )
+        return links
+
+    def with_stage_order(self):
+        """Alias ``stage_order``: the stages' place in the life cycle, for ordering by stage."""
+        return self.alias(
+            stage_order=Case(
+                *(
+                    When(stage=value, then=Value(index))
+                    for index, value in enumerate(Agreement.Stage.values)
+                ),
+                default=Value(len(Agreement.Stage.values)),
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def with_list_data(self):
+        """Everything a list row shows, in a fixed number of queries."""
+        return (
+            self.with_category()
+            .select_related("venue_region")
+            .prefetch_related(
+                Prefetch(
+                    "parties",
+                    queryset=Party.objects.select_related("organisation"),
+                ),
+                "sectors",
+            )
+        )
+
+
+class AgreementKind(models.TextChoices):
+    EXPLORATORY_MEETING = "exploratory_meeting", _("exploratory meeting")
+    WORKING_VISIT = "working_visit", _("working visit")
+    LETTER_OF_INTENT = "letter_of_intent", _("letter of intent")
+    JOINT_AGREEMENT = "joint_agreement", _("joint agreement (Kesepakatan Bersama / MoU)")
+    COOPERATION_AGREEMENT = (
+        "cooperation_agreement",
+        _("cooperation agreement (Perjanjian Kerja Sama)"),
+    )
+    ADDENDUM = "addendum", _("addendum")
+    OTHER = "other", _("other")
+
+
+class AgreementStage(models.TextChoices):
+    EXPLORATION = "exploration", _("exploration")
+    JOINT_AGREEMENT_SIGNED = "joint_agreement_signed", _("joint agreement signed")
+    COOPERATION_AGREEMENT_SIGNED = (
+        "cooperation_agreement_signed",
+        _("cooperation agreement signed"),
+    )
+    IMPLEMENTATION = "implementation", _("in implementation")
+    ENDED = "ended", _("ended")
+
+
+class AgreementCategory(models.TextChoices):
+    KSDD = "KSDD", _("KSDD: with another Indonesian region")
+    KSDPK = "KSDPK", _("KSDPK: with a third party in Indonesia")
+    KSDPL = "KSDPL", _("KSDPL: with a regional government abroad")
+    KSDLL = "KSDLL", _("KSDLL: with an institution abroad")
+
+
+class Agreement(SlugNaturalKeyMixin, models.Model):
+    """The catalogue's unit: a meeting, visit, letter, joint agreement or cooperation agreement."""
+
+    Kind = AgreementKind
+
+    Stage = AgreementStage
+
+    Category = AgreementCategory
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    stage = models.CharField(_("stage"), max_length=30, choices=Stage.choices)
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("The day of the meeting, visit or signing.")
+    )
+    venue = models.CharField(
+        _("venue"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where it took place: Pendopo Bupati Bandung."),
+    )
+    venue_region = models.ForeignKey(
+        Region,
+        verbose_name=_("region of the venue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_agreements",
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    document_number = models.CharField(
+        _("document number"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only as written on the document."),
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="agreements"
+    )
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("Short and factual, in our own words (Indonesian).")
+    )
+    data_notes = models.TextField(
+        _("data notes"),
+        blank=True,
+        help_text=_(
+            "For staff: corrections of the source, contradictions and how they were resolved."
+        ),
+    )
+    follows_from = models.ForeignKey(
+        "self",
+        verbose_name=_("follows from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        help_text=_("The agreement this one follows from: a meeting for an MoU, an MoU for a PKS."),
+    )
+    sources = models.ManyToManyField(
+        Source, through="Citation", verbose_name=_("sources"), related_name="agreements"
+    )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Drafts are visible to staff only.")
+    )
+
+    history = HistoricalRecords(m2m_fields=[sectors])
+    objects = SlugManager.from_queryset(AgreementQuerySet)()
+
+    class Meta:
+        ordering = [F("date").desc(nulls_last=True), "title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AgreementKind.values),
+                name="agreement_kind_valid",
+                violation_error_message=_("Choose a valid kind of agreement."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=AgreementStage.values),
+                name="agreement_stage_valid",
+                violation_error_message=_("Choose a valid stage."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="agreement_validity_in_order",
+                violation_error_message=_(
+                    "An agreement cannot be valid until a date before it starts."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cooperation:agreement_detail", args=[self.slug])
+
+    @property
+    def category(self):
+        """The derived category, from the ``with_category()`` annotation when present."""
+        code = getattr(self, "category_code", None)
+        if code is None:
+            code = (
+                Agreement.objects.with_category()
+                .filter(pk=self.pk)
+                .values_list("category_code", flat=True)
+                .first()
+            )
+        return Agreement.Category(code) if code else None
+
+    def get_category_display(self):
+        category = self.category
+        return category.label if category else ""
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("An agreement cannot be valid until a date before it starts.")
+        if self.follows_from_id:
+            ancestor, seen = self.follows_from, set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if self.pk and ancestor.pk == self.pk:
+                    errors["follows_from"] = _("An agreement cannot follow from itself.")
+                    break
+                seen.add(ancestor.pk)
+                ancestor = ancestor.follows_from
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,173 @@
+"""The organisations that take part in an agreement, and the officials present for them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from regions.models import Organisation, Person, Position
+
+from .base import AgreementPartManager
+
+
+class PartyManager(AgreementPartManager):
+    key_fields = ["organisation__slug"]
+
+
+class PartyRole(models.TextChoices):
+    SIGNATORY = "signatory", _("signatory party")
+    HOST = "host", _("host")
+    VISITOR = "visitor", _("visiting party")
+    PARTICIPANT = "participant", _("participating party")
+    ORGANISER = "organiser", _("organiser")
+    FACILITATOR = "facilitator", _("facilitator")
+
+
+class Party(models.Model):
+    """An organisation taking part in an agreement, with its role."""
+
+    Role = PartyRole
+
+    PRINCIPAL_ROLES = (Role.SIGNATORY, Role.HOST, Role.VISITOR, Role.PARTICIPANT)
+
+    agreement = models.ForeignKey(
+        "cooperation.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="parties",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="parties",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
+    objects = PartyManager()
+
+    class Meta:
+        ordering = ["agreement", "id"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"],
+                name="party_once_per_agreement",
+                violation_error_message=_("This organisation is already a party to the agreement."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=PartyRole.values),
+                name="party_role_valid",
+                violation_error_message=_("Choose a valid role."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (self.agreement.slug, self.organisation.slug)
+
+    natural_key.dependencies = ["cooperation.agreement", "regions.organisation"]
+
+
+class ParticipantManager(AgreementPartManager):
+    key_fields = ["person__slug", "position__slug"]
+
+
+class ParticipantRole(models.TextChoices):
+    SIGNATORY = "signatory", _("signatory")
+    HEAD_OF_DELEGATION = "head_of_delegation", _("head of delegation")
+    DELEGATION_MEMBER = "delegation_member", _("delegation member")
+    HOST = "host", _("host")
+    SPEAKER = "speaker", _("speaker")
+    WITNESS = "witness", _("witness")
+
+
+class Participant(models.Model):
+    """An official present at a meeting or signing, with the position they held that day.
+
+    The person may be unnamed in the source ("the head of the public works agency"): then the
+    position alone is recorded.
+    """
+
+    Role = ParticipantRole
+
+    agreement = models.ForeignKey(
+        "cooperation.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="participants",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("official"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        help_text=_("Blank if the source names the post but not the person."),
+    )
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("position held then"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+    objects = ParticipantManager()
+
+    class Meta:
+        ordering = ["agreement", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(position__isnull=False),
+                name="participant_person_or_position",
+                violation_error_message=_("Give the official, the position, or both."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "person"],
+                condition=Q(person__isnull=False),
+                name="participant_person_once",
+                violation_error_message=_("This official is already a participant."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "position"],
+                condition=Q(person__isnull=True),
+                name="participant_unnamed_position_once",
+                violation_error_message=_("This unnamed position is already a participant."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ParticipantRole.values),
+                name="participant_role_valid",
+                violation_error_message=_("Choose a valid role."),
+            ),
+        ]
+
+    def __str__(self):
+        who = self.person.full_name if self.person_id else _("(name not given)")
+        return f"{who}, {self.position}" if self.position_id else str(who)
+
+    def natural_key(self):
+        return (
+            self.agreement.slug,
+            self.person.slug if self.person_id else None,
+            self.position.slug if self.position_id else None,
+        )
+
+    natural_key.dependencies = ["cooperation.agreement", "regions.person", "regions.position"]
+
+    def clean(self):
+        super().clean()
+        if not self.person_id and not self.position_id:
+            raise ValidationError(_("Give the official, the position, or both."))
