@@ -1,11 +1,22 @@
-"""Small builders shared by the whole suite. Each makes one valid row; pass fields to vary it."""
+"""Fixtures shared by the whole suite: the project's clock, builders that each make one new
+valid row (pass fields to vary it), and logged-in clients.
+
+One meaning per name: a fixture defined here is not redefined in a test module.
+"""
 
 import datetime
 import itertools
+import zoneinfo
 
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone, translation
 
 from cooperation.models import Agreement, FollowUp, Participant, Party, Sector, Source
+from cooperation.models import clock as project_clock
+from cooperation.models import today as project_today
 from regions.models import Organisation, Person, Position, Region, Tenure
 
 _counter = itertools.count(1)
@@ -15,50 +26,141 @@ def _next():
     return next(_counter)
 
 
+# --- The clock ------------------------------------------------------------------------------
+
+
+class Clock:
+    """The catalogue's clock (``cooperation.models.today()``), stopped for one test.
+
+    ``clock.today`` is the date every caller of ``today()`` sees; ``clock.move_to(day)`` moves
+    it to a date (noon in Jakarta) or to an aware moment (to test Jakarta's midnight, say);
+    ``clock.advance(days=1)`` moves it on. Only the catalogue's "today" moves: sessions, the
+    history's timestamps and the database keep the real time.
+    """
+
+    def __init__(self, monkeypatch):
+        self._monkeypatch = monkeypatch
+        self.move_to(timezone.now())
+
+    def move_to(self, moment):
+        if not isinstance(moment, datetime.datetime):
+            moment = datetime.datetime.combine(
+                moment, datetime.time(12), tzinfo=zoneinfo.ZoneInfo(django_settings.TIME_ZONE)
+            )
+        if timezone.is_naive(moment):
+            raise ValueError("move the clock to a date or an aware datetime")
+        self.moment = moment
+        self._monkeypatch.setattr(project_clock, "now", lambda: self.moment)
+
+    def advance(self, **delta):
+        self.move_to(self.moment + datetime.timedelta(**delta))
+
+    @property
+    def today(self):
+        return project_today()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The project's clock, stopped at the real moment; move it with ``clock.move_to(day)``."""
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def today(clock):
+    """Today's date in Jakarta, as the catalogue sees it, fixed for the whole test."""
+    return clock.today
+
+
+# --- Language -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def english(settings):
+    """English for the test's own code (model validation messages) and for requests that ask
+    for no language."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+# --- Builders -------------------------------------------------------------------------------
+
+
+def _free(candidates, taken):
+    taken = set(taken)
+    return next((candidate for candidate in candidates if candidate not in taken), None)
+
+
 @pytest.fixture
 def make_province(db):
+    """A new province; without ``code``, the first two-digit code no region uses."""
+
     def make(code=None, name=None, **fields):
         n = _next()
-        code = code or f"{10 + n % 89:02d}"
-        region, _ = Region.objects.get_or_create(
-            code=code, defaults={"name": name or f"Provinsi Uji {n}", "kind": "province", **fields}
+        if code is None:
+            code = _free(
+                (f"{number:02d}" for number in range(10, 100)),
+                Region.objects.provinces().values_list("code", flat=True),
+            )
+            if code is None:
+                raise RuntimeError("every two-digit province code is taken")
+        return Region.objects.create(
+            code=code, name=name or f"Provinsi Uji {n}", kind=Region.Kind.PROVINCE, **fields
         )
-        return region
 
     return make
 
 
 @pytest.fixture
 def make_region(db, make_province):
-    """A regency (or a city with kind="city") in a given or new province."""
+    """A new regency (or a city with kind="city") in the given province or, without one, in a
+    test province (made on first use, and again when its codes run out)."""
+    own_provinces = []
+
+    def free_code(province, kind):
+        numbers = range(1, 70) if kind == Region.Kind.REGENCY else range(71, 100)
+        taken = Region.objects.filter(province=province).values_list("code", flat=True)
+        return _free((f"{province.code}.{number:02d}" for number in numbers), taken)
 
     def make(province=None, code=None, name=None, kind="regency", **fields):
-        province = province or make_province()
         n = _next()
+        if province is None and code is None:
+            if not own_provinces or free_code(own_provinces[-1], kind) is None:
+                own_provinces.append(make_province())
+            province = own_provinces[-1]
+        province = province or make_province()
         if code is None:
-            number = (n % 60) + 1 if kind == "regency" else 71 + n % 28
-            code = f"{province.code}.{number:02d}"
-        prefix = "Kabupaten" if kind == "regency" else "Kota"
-        region, _ = Region.objects.get_or_create(
+            code = free_code(province, kind)
+            if code is None:
+                raise RuntimeError(f"{province} has no free {kind} code")
+        prefix = "Kabupaten" if kind == Region.Kind.REGENCY else "Kota"
+        return Region.objects.create(
             code=code,
-            defaults={"name": name or f"{prefix} Uji {n}", "kind": kind, "province": province},
+            name=name or f"{prefix} Uji {n}",
+            kind=kind,
+            province=province,
+            **fields,
         )
-        return region
 
     return make
 
 
 @pytest.fixture
 def make_government(db, make_region):
+    """A new regional government of the given region (which must have none yet) or of a new
+    regency."""
+
     def make(region=None, **fields):
         region = region or make_region()
         slug = f"pemerintah-{region.code.replace('.', '-')}"
+        if Organisation.objects.filter(slug=slug).exists():
+            slug = f"{slug}-{_next()}"
+        fields.setdefault("slug", slug)
         fields.setdefault("name", f"Pemerintah {region}")
-        government, _ = Organisation.objects.get_or_create(
-            slug=slug,
-            defaults={"kind": Organisation.Kind.REGIONAL_GOVERNMENT, "region": region, **fields},
+        return Organisation.objects.create(
+            kind=Organisation.Kind.REGIONAL_GOVERNMENT, region=region, **fields
         )
-        return government
 
     return make
 
@@ -177,3 +279,82 @@ def make_follow_up(db):
         return FollowUp.objects.create(agreement=agreement, **fields)
 
     return make
+
+
+@pytest.fixture
+def banten(make_province, make_region, make_government, make_organisation):
+    """Provinsi Banten (36) with Kabupaten Serang (36.04) and Kota Serang (36.73), their
+    governments, and the Bappeda Litbang of Kabupaten Serang."""
+    province = make_province(code="36", name="Banten")
+    kabupaten = make_region(province=province, code="36.04", name="Kabupaten Serang")
+    kota = make_region(province=province, code="36.73", name="Kota Serang", kind="city")
+    pemkab = make_government(
+        region=kabupaten,
+        slug="pemerintah-36-04",
+        name="Pemerintah Kabupaten Serang",
+        short_name="Pemkab Serang",
+    )
+    return {
+        "province": province,
+        "kabupaten": kabupaten,
+        "kota": kota,
+        "pemprov": make_government(region=province, name="Pemerintah Provinsi Banten"),
+        "pemkab": pemkab,
+        "pemkot": make_government(region=kota, name="Pemerintah Kota Serang"),
+        "bappeda": make_organisation(
+            slug="bappeda-kabupaten-serang",
+            name="Bappeda Litbang Kabupaten Serang",
+            kind=Organisation.Kind.REGIONAL_AGENCY,
+            parent=pemkab,
+        ),
+    }
+
+
+# --- Files ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """An empty MEDIA_ROOT of the test's own, where uploaded documents are stored."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+# --- Logged-in clients ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def superuser_client(client, admin_user):
+    """The test client, logged in as a superuser, asking for English."""
+    client.force_login(admin_user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def group_client(django_user_model):
+    """``group_client("Editor", name="ani")``: a new Client, asking for English, logged in as
+    a staff member (not a superuser) of that group, as an officer's account is set up."""
+
+    def log_in(group_name, name=None):
+        user = django_user_model.objects.create_user(
+            name or f"{group_name.lower()}-{_next()}", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def editor_client(group_client):
+    """A Client logged in as a member of the Editor group."""
+    return group_client("Editor", name="editor")
+
+
+@pytest.fixture
+def viewer_client(group_client):
+    """A Client logged in as a member of the Viewer group."""
+    return group_client("Viewer", name="viewer")

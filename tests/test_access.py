@@ -17,7 +17,7 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def officer(django_user_model):
+def officer_account(django_user_model):
     return django_user_model.objects.create_user("petugas", password=PASSWORD, is_staff=True)
 
 
@@ -42,7 +42,7 @@ def test_settings_lock_after_five_failures_for_an_hour():
     assert django_settings.AXES_COOLOFF_TIME.total_seconds() == 3600
 
 
-def test_a_failed_login_below_the_limit_still_lets_the_right_password_in(client, officer):
+def test_a_failed_login_below_the_limit_still_lets_the_right_password_in(client, officer_account):
     for _ in range(django_settings.AXES_FAILURE_LIMIT - 1):
         response = admin_login(client, "petugas", "wrong-password")
         assert response.status_code == 200
@@ -55,7 +55,9 @@ def test_a_failed_login_below_the_limit_still_lets_the_right_password_in(client,
     assert client.get("/admin/").status_code == 200
 
 
-def test_repeated_failures_lock_the_account_out_even_with_the_right_password(client, officer):
+def test_repeated_failures_lock_the_account_out_even_with_the_right_password(
+    client, officer_account
+):
     locked = fail_until_locked(client, "petugas")
 
     assert locked.status_code == 429
@@ -74,7 +76,7 @@ def test_repeated_failures_lock_the_account_out_even_with_the_right_password(cli
     assert admin_index["Location"].startswith("/admin/login/")
 
 
-def test_lockout_is_per_user_name_and_address(client, officer, django_user_model):
+def test_lockout_is_per_user_name_and_address(client, officer_account, django_user_model):
     django_user_model.objects.create_user("kepala", password=PASSWORD, is_staff=True)
     fail_until_locked(client, "petugas", address="10.0.0.1")
 
@@ -83,7 +85,7 @@ def test_lockout_is_per_user_name_and_address(client, officer, django_user_model
     assert admin_login(Client(), "kepala", PASSWORD, address="10.0.0.1").status_code == 302
 
 
-def test_lockout_ends_after_the_cool_off_time(client, officer):
+def test_lockout_ends_after_the_cool_off_time(client, officer_account):
     fail_until_locked(client, "petugas")
     assert admin_login(client, "petugas", PASSWORD).status_code == 429
 
@@ -92,7 +94,7 @@ def test_lockout_ends_after_the_cool_off_time(client, officer):
     assert admin_login(client, "petugas", PASSWORD).status_code == 302
 
 
-def test_lockout_page_is_served_in_the_interface_language(client, officer):
+def test_lockout_page_is_served_in_the_interface_language(client, officer_account):
     fail_until_locked(client, "petugas")
 
     response = client.post(
@@ -106,7 +108,7 @@ def test_lockout_page_is_served_in_the_interface_language(client, officer):
     assert '<html lang="id">' in response.content.decode()
 
 
-def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(client, officer):
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(client, officer_account):
     fail_until_locked(client, "petugas", address="10.0.0.1")
 
     response = client.post(
@@ -119,7 +121,9 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(client, office
     assert response.status_code == 429
 
 
-def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(client, officer, settings):
+def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(
+    client, officer_account, settings
+):
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = "127.0.0.1"
     for _ in range(settings.AXES_FAILURE_LIMIT):

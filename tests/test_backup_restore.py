@@ -24,7 +24,7 @@ from django.test import Client
 
 from cooperation.models import Agreement, Document
 from regions.models import Region
-from tests.cooperation.test_seed_fixtures import BANTEN_BENGKULU, catalogue_models, load_fixtures
+from tests.helpers import catalogue_models, load_fixtures
 
 README = Path(settings.BASE_DIR) / "README.md"
 PDF = b"%PDF-1.7\n% Naskah Kesepakatan Bersama Banten - Bengkulu\n%%EOF\n"
@@ -73,14 +73,14 @@ def test_the_readme_backs_up_users_groups_and_every_catalogue_model_with_natural
 
 
 @pytest.fixture
-def catalogue(db, settings, tmp_path, django_user_model, make_agreement):
+def backup_catalogue(db, settings, tmp_path, django_user_model, make_agreement):
     """The seed catalogue, with officers, edits in the history, a deleted agreement and a
     signed document on disk."""
     settings.MEDIA_ROOT = tmp_path / "media"
     load_fixtures()
     officer = django_user_model.objects.create_user("ani", password="Kerjasama-Daerah-2025!")
     officer.groups.add(Group.objects.get(name="Editor"))
-    signing = Agreement.objects.get(slug=BANTEN_BENGKULU)
+    signing = Agreement.objects.get(slug="kerja-sama-provinsi-banten-provinsi-bengkulu-2025")
     signing.venue = "Pendopo Gubernur Banten"
     signing._history_user = officer
     signing.save()
@@ -95,7 +95,7 @@ def catalogue(db, settings, tmp_path, django_user_model, make_agreement):
     return signing
 
 
-def test_a_backup_loaded_into_an_empty_database_reproduces_it_exactly(catalogue, tmp_path):
+def test_a_backup_loaded_into_an_empty_database_reproduces_it_exactly(backup_catalogue, tmp_path):
     media_copy = tmp_path / "media-backup"
     shutil.copytree(settings.MEDIA_ROOT, media_copy)
     before = backup(tmp_path / "backup.json")
@@ -120,7 +120,7 @@ def test_a_backup_loaded_into_an_empty_database_reproduces_it_exactly(catalogue,
     shutil.copytree(media_copy, settings.MEDIA_ROOT)
 
     assert backup(tmp_path / "restored.json") == before
-    restored = Agreement.objects.get(slug=BANTEN_BENGKULU)
+    restored = Agreement.objects.get(slug="kerja-sama-provinsi-banten-provinsi-bengkulu-2025")
     assert restored.venue == "Pendopo Gubernur Banten"
     assert not Agreement.objects.filter(title="Dicatat keliru").exists()
     assert Group.objects.get(name="Editor").user_set.get().check_password("Kerjasama-Daerah-2025!")

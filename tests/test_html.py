@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cooperation.models import Agreement, FollowUp
 from regions.models import Organisation, Person, Region
-from tests.cooperation.test_seed_fixtures import load_fixtures
+from tests.helpers import load_fixtures
 
 
 def catalogue_urls():

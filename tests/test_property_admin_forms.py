@@ -12,7 +12,6 @@ import datetime
 import pytest
 from django import forms
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.html import escape
@@ -142,13 +141,6 @@ def records(make_agreement, make_follow_up, make_source, make_tenure, make_parti
     make_participant(agreement, person=tenure.person, position=tenure.position)
     make_follow_up(agreement, source=make_source())
     return agreement
-
-
-@pytest.fixture
-def superuser_client(client, db):
-    user = get_user_model().objects.create_superuser("admin-fuzz", "admin@contoh.id", "x")
-    client.force_login(user)
-    return client
 
 
 def add_url(model):

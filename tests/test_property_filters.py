@@ -130,7 +130,7 @@ def invalid_values(field):
 
 
 @pytest.fixture
-def catalogue(make_agreement, make_follow_up, make_sector, make_organisation):
+def filter_records(make_agreement, make_follow_up, make_sector, make_organisation):
     """A published agreement with a follow-up, a sector and a foreign partner."""
     sector = make_sector()
     foreign = make_organisation(country="MY", kind=Organisation.Kind.OTHER)
@@ -188,7 +188,7 @@ def params_for(filterset_class):
 
 
 @pytest.mark.parametrize("path", LISTS)
-def test_any_combination_of_filters_answers_without_a_crash(client, catalogue, path):
+def test_any_combination_of_filters_answers_without_a_crash(client, filter_records, path):
     strategy = params_for(LISTS[path])
 
     @PROPERTY_SETTINGS
@@ -203,7 +203,7 @@ def test_any_combination_of_filters_answers_without_a_crash(client, catalogue, p
     ("path", "name"),
     [(path, name) for path, filterset in LISTS.items() for name in filter_names(filterset)],
 )
-def test_any_single_value_in_a_filter_answers_without_a_crash(client, catalogue, path, name):
+def test_any_single_value_in_a_filter_answers_without_a_crash(client, filter_records, path, name):
     @settings(PROPERTY_SETTINGS, max_examples=25)
     @given(value=any_param)
     def check(value):
@@ -235,7 +235,9 @@ def test_every_filter_is_tested_for_invalid_input_unless_it_accepts_anything():
 
 
 @pytest.mark.parametrize(("path", "name"), INVALID_FILTERS)
-def test_invalid_value_in_a_filter_shows_a_message_on_that_field(client, catalogue, path, name):
+def test_invalid_value_in_a_filter_shows_a_message_on_that_field(
+    client, filter_records, path, name
+):
     field = form_fields(LISTS[path])[name]
 
     @settings(PROPERTY_SETTINGS, max_examples=20)
@@ -255,11 +257,11 @@ DETAIL_PREFIXES = ["/agreements/", "/regions/", "/organisations/", "/officials/"
 
 
 @pytest.mark.parametrize("prefix", DETAIL_PREFIXES)
-def test_random_path_segments_of_detail_pages_are_404(client, catalogue, prefix):
+def test_random_path_segments_of_detail_pages_are_404(client, filter_records, prefix):
     existing = {
-        "/agreements/": {catalogue.slug},
-        "/regions/": {party.organisation.region.code for party in catalogue.parties.all()},
-        "/organisations/": {party.organisation.slug for party in catalogue.parties.all()},
+        "/agreements/": {filter_records.slug},
+        "/regions/": {party.organisation.region.code for party in filter_records.parties.all()},
+        "/organisations/": {party.organisation.slug for party in filter_records.parties.all()},
         "/officials/": set(),
     }[prefix]
 
@@ -281,7 +283,7 @@ def test_random_path_segments_of_detail_pages_are_404(client, catalogue, prefix)
     check()
 
 
-def test_a_filter_value_of_markup_is_echoed_escaped(client, catalogue):
+def test_a_filter_value_of_markup_is_echoed_escaped(client, filter_records):
     @settings(PROPERTY_SETTINGS, max_examples=20)
     @given(value=markup_text.filter(lambda text: len(text.strip()) <= 200 and "\x00" not in text))
     def check(value):

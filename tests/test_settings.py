@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_SECRET = "k3Y-for-tests-only-" + "x7Qp2LmZ9vR4tW8s" * 3
@@ -173,13 +171,3 @@ def test_sessions_expire_after_a_working_day_and_when_the_browser_closes(client,
     assert cookie["max-age"] == ""
     assert cookie["httponly"]
     assert client.session.get_expiry_age() == 8 * 60 * 60
-
-
-@pytest.mark.django_db
-def test_weak_passwords_are_refused(django_user_model):
-    user = django_user_model(username="petugas")
-    with pytest.raises(ValidationError) as error:
-        validate_password("12345678", user)
-    codes = {e.code for e in error.value.error_list}
-    assert {"password_entirely_numeric", "password_too_common"} <= codes
-    validate_password("Kerjasama-Banten-2025!", user)

@@ -209,7 +209,9 @@ def test_english_is_the_source_language(make_tenure):
 
 
 @pytest.fixture
-def signing(make_agreement, make_government, make_participant, make_person, make_position):
+def translated_signing(
+    make_agreement, make_government, make_participant, make_person, make_position
+):
     serang = make_government(name="Pemerintah Kabupaten Serang")
     bupati = make_position(organisation=serang, title="Bupati Serang")
     agreement = make_agreement(
@@ -226,7 +228,7 @@ def html_lang(response):
     return re.search(r'<html lang="([^"]+)"', response.content.decode()).group(1)
 
 
-def test_home_page_is_indonesian_by_default(client, signing):
+def test_home_page_is_indonesian_by_default(client, translated_signing):
     response = client.get("/")
 
     assert html_lang(response) == "id"
@@ -239,7 +241,7 @@ def test_home_page_is_indonesian_by_default(client, signing):
     assert "Latest agreements" not in page
 
 
-def test_home_page_is_english_for_a_browser_that_asks_for_english(client, signing):
+def test_home_page_is_english_for_a_browser_that_asks_for_english(client, translated_signing):
     response = client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
 
     assert html_lang(response) == "en"
@@ -250,8 +252,8 @@ def test_home_page_is_english_for_a_browser_that_asks_for_english(client, signin
     assert "Kerja sama terbaru" not in page
 
 
-def test_agreement_page_is_indonesian_by_default(client, signing):
-    response = client.get(signing.get_absolute_url())
+def test_agreement_page_is_indonesian_by_default(client, translated_signing):
+    response = client.get(translated_signing.get_absolute_url())
 
     assert html_lang(response) == "id"
     page = response.content.decode()
@@ -262,8 +264,8 @@ def test_agreement_page_is_indonesian_by_default(client, signing):
     assert "pihak penandatangan" in page
 
 
-def test_agreement_page_is_english_for_a_browser_that_asks_for_english(client, signing):
-    response = client.get(signing.get_absolute_url(), headers={"accept-language": "en"})
+def test_agreement_page_is_english_for_a_browser_that_asks_for_english(client, translated_signing):
+    response = client.get(translated_signing.get_absolute_url(), headers={"accept-language": "en"})
 
     assert html_lang(response) == "en"
     page = response.content.decode()
@@ -274,9 +276,11 @@ def test_agreement_page_is_english_for_a_browser_that_asks_for_english(client, s
     assert "Para pihak" not in page
 
 
-def test_language_switch_sets_the_language_for_the_next_pages(client, signing):
+def test_language_switch_sets_the_language_for_the_next_pages(client, translated_signing):
     response = client.post(
-        "/i18n/setlang/", {"language": "en", "next": signing.get_absolute_url()}, follow=True
+        "/i18n/setlang/",
+        {"language": "en", "next": translated_signing.get_absolute_url()},
+        follow=True,
     )
 
     assert html_lang(response) == "en"

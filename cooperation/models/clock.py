@@ -5,9 +5,15 @@ import datetime
 from django.utils import timezone
 
 
+def now():
+    """The moment the catalogue's "today" is taken from. Only tests replace it (the ``clock``
+    fixture in tests/conftest.py), so that every caller of ``today()`` sees the moved clock."""
+    return timezone.now()
+
+
 def today():
     """Today's date in the project's time zone (Asia/Jakarta), whatever the machine's zone."""
-    return timezone.localdate()
+    return timezone.localdate(now())
 
 
 def months_before(day, months):

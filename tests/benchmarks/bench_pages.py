@@ -246,12 +246,15 @@ class Catalogue:
             Party,
             Source,
         )
+        from cooperation.models import (
+            today as catalogue_today,
+        )
 
         missing = target - Agreement.objects.published().count()
         if missing <= 0:
             return
         rng = self.rng
-        today = datetime.date.today()
+        today = catalogue_today()
         kinds = [
             (Agreement.Kind.EXPLORATORY_MEETING, Agreement.Stage.EXPLORATION),
             (Agreement.Kind.WORKING_VISIT, Agreement.Stage.EXPLORATION),

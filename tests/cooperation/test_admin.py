@@ -3,241 +3,36 @@
 import datetime
 
 import pytest
-from django import forms
-from django.contrib import admin
 from django.contrib.auth.models import Permission
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cooperation.models import (
     Agreement,
     Citation,
-    Document,
     FollowUp,
-    Participant,
-    Party,
     Sector,
     Source,
 )
 from regions.models import Organisation
+from tests.helpers import admin_url, change_form_data, changelist, count_queries
 
-COOPERATION_ADMINS = sorted(
-    (model for model in admin.site._registry if model._meta.app_label == "cooperation"),
-    key=lambda model: model._meta.model_name,
-)
 PDF = b"%PDF-1.4\n%test\n"
-PAST = datetime.date(2024, 1, 15)
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-def change_form_data(response, **changes):
-    """The POST data of an admin change form as rendered (main form and every inline), with
-    ``changes`` applied: what a browser sends when the user edits only those fields."""
-    data = {}
-
-    def add(form):
-        for name, field in form.fields.items():
-            if isinstance(field, forms.FileField):
-                continue
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if value is None or value is False:
-                continue
-            if value is True:
-                data[key] = "on"
-            elif isinstance(value, list | tuple):
-                data[key] = [str(item) for item in value]
-            else:
-                data[key] = str(value)
-
-    add(response.context["adminform"].form)
-    # The history revert form has no inlines.
-    inlines = response.context.get("inline_admin_formsets", [])
-    for inline in inlines:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        data[f"{formset.prefix}-TOTAL_FORMS"] = len(formset.initial_forms)
-        for form in formset.initial_forms:
-            add(form)
-    data.update(changes)
-    return data
-
-
-def changelist(client, model, **params):
-    response = client.get(admin_url(model, "changelist"), params)
-    assert response.status_code == 200
-    return list(response.context["cl"].result_list)
-
-
-@pytest.fixture
-def superuser_client(client, admin_user):
-    client.force_login(admin_user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def make_rows(
-    media,
-    make_agreement,
-    make_sector,
-    make_source,
-    make_region,
-    make_organisation,
-    make_position,
-    make_participant,
-    make_follow_up,
-):
-    """``make_rows(Model)`` adds one row of ``Model`` with every relation its list shows."""
-
-    def agreement():
-        sector = make_sector()
-        found = make_agreement(sectors=[sector], venue_region=make_region())
-        Citation.objects.create(agreement=found, source=make_source())
-        return found
-
-    def document():
-        return Document.objects.create(
-            agreement=make_agreement(),
-            type=Document.Type.SIGNED_TEXT,
-            title="Naskah kesepakatan",
-            file=ContentFile(PDF, name="naskah.pdf"),
-            content_type="application/pdf",
-        )
-
-    def sector():
-        made = make_sector()
-        make_agreement(sectors=[made])
-        return made
-
-    def source():
-        made = make_source()
-        for _ in range(2):
-            Citation.objects.create(agreement=make_agreement(), source=made)
-        return made
-
-    builders = {
-        Agreement: agreement,
-        Party: lambda: agreement().parties.first(),
-        Participant: lambda: make_participant(agreement(), position=make_position()),
-        FollowUp: lambda: make_follow_up(
-            agreement(), responsible=make_organisation(), source=make_source(), due_date=PAST
-        ),
-        Citation: lambda: agreement().citations.get(),
-        Document: document,
-        Sector: sector,
-        Source: source,
-    }
-    return lambda model: builders[model]()
-
-
-def test_every_cooperation_model_is_registered_with_history():
-    assert set(COOPERATION_ADMINS) == {
-        Agreement,
-        Citation,
-        Document,
-        FollowUp,
-        Participant,
-        Party,
-        Sector,
-        Source,
-    }
-    for model in COOPERATION_ADMINS:
-        assert hasattr(admin.site._registry[model], "history_view")
-
-
-@pytest.mark.parametrize("model", COOPERATION_ADMINS, ids=lambda model: model._meta.model_name)
-def test_changelist_add_and_change_pages_open_for_a_superuser(superuser_client, make_rows, model):
-    obj = make_rows(model)
-
-    changelist = superuser_client.get(admin_url(model, "changelist"))
-    add = superuser_client.get(admin_url(model, "add"))
-    change = superuser_client.get(admin_url(model, "change", obj.pk))
-
-    assert changelist.status_code == 200
-    assert obj in changelist.context["cl"].result_list
-    assert add.status_code == 200
-    assert f"Add {model._meta.verbose_name}" in add.content.decode()
-    assert change.status_code == 200
-    assert f"Change {model._meta.verbose_name}" in change.content.decode()
-    assert change.context["original"] == obj
-
-
-@pytest.mark.parametrize("model", COOPERATION_ADMINS, ids=lambda model: model._meta.model_name)
-def test_admin_pages_send_an_anonymous_visitor_to_the_login_page(client, make_rows, model):
-    obj = make_rows(model)
-
-    for url in (
-        admin_url(model, "changelist"),
-        admin_url(model, "add"),
-        admin_url(model, "change", obj.pk),
-    ):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"] == f"{reverse('admin:login')}?next={url}"
-
-
-@pytest.mark.parametrize("model", COOPERATION_ADMINS, ids=lambda model: model._meta.model_name)
-def test_changelist_sorts_by_every_column(superuser_client, make_rows, model):
-    first, second = make_rows(model), make_rows(model)
-    columns = len(admin.site._registry[model].list_display)
-
-    for index in range(1, columns + 1):
-        for order in (str(index), f"-{index}"):
-            response = superuser_client.get(admin_url(model, "changelist"), {"o": order})
-            assert response.status_code == 200
-            assert {first, second} <= set(response.context["cl"].result_list)
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
-@pytest.mark.parametrize("model", COOPERATION_ADMINS, ids=lambda model: model._meta.model_name)
-def test_changelist_queries_do_not_grow_with_the_rows(superuser_client, make_rows, model):
-    url = admin_url(model, "changelist")
-    make_rows(model)
-    superuser_client.get(url)  # warm the caches (content types, session)
-    with_one = count_queries(superuser_client, url)
-
-    for _ in range(19):
-        make_rows(model)
-    with_twenty = count_queries(superuser_client, url)
-
-    assert model.objects.count() >= 20
-    assert with_twenty == with_one
 
 
 def test_filtered_and_searched_agreement_list_queries_do_not_grow_with_the_rows(
-    superuser_client, make_rows
+    superuser_client, make_agreement
 ):
     url = admin_url(Agreement, "changelist")
     params = (
         "?q=Kerja&category=KSDD&year=2025&is_published__exact=1&stage__exact=joint_agreement_signed"
     )
-    make_rows(Agreement)
+    make_agreement()
     superuser_client.get(url + params)
     with_one = count_queries(superuser_client, url + params)
 
     for _ in range(19):
-        make_rows(Agreement)
+        make_agreement()
     response = superuser_client.get(url + params)
     with_twenty = count_queries(superuser_client, url + params)
 
@@ -249,7 +44,7 @@ def test_filtered_and_searched_agreement_list_queries_do_not_grow_with_the_rows(
 
 
 @pytest.fixture
-def catalogue(
+def admin_catalogue(
     make_province, make_region, make_government, make_organisation, make_agreement, make_sector
 ):
     """Four agreements of different kinds, stages, categories, sectors, years and regions."""
@@ -262,6 +57,7 @@ def catalogue(
     investment = make_sector(name="Investasi", slug="investasi")
     tourism = make_sector(name="Pariwisata", slug="pariwisata")
     pemkab_serang = make_government(region=serang, name="Pemerintah Kabupaten Serang")
+    pemkab_bandung = make_government(region=bandung)
     iastic = make_organisation(name="IASTIC Beijing", kind="institution", country="CN")
     apkasi = make_organisation(name="Apkasi", kind="association")
     return {
@@ -284,7 +80,7 @@ def catalogue(
             title="Kunjungan kerja ke Kota Bandung",
             kind=Agreement.Kind.WORKING_VISIT,
             stage=Agreement.Stage.EXPLORATION,
-            parties=[make_government(region=kota_serang), make_government(region=bandung)],
+            parties=[make_government(region=kota_serang), pemkab_bandung],
             date=datetime.date(2023, 1, 30),
             sectors=[tourism],
             is_published=False,
@@ -293,7 +89,7 @@ def catalogue(
             title="Kerja sama dengan PT Contoh",
             kind=Agreement.Kind.COOPERATION_AGREEMENT,
             stage=Agreement.Stage.IMPLEMENTATION,
-            parties=[make_government(region=bandung), make_organisation(name="PT Contoh")],
+            parties=[pemkab_bandung, make_organisation(name="PT Contoh")],
             date=datetime.date(2023, 6, 1),
         ),
     }
@@ -303,7 +99,7 @@ def titles(agreements):
     return sorted(agreement.title for agreement in agreements)
 
 
-def test_agreement_list_shows_derived_category_and_parties(superuser_client, catalogue):
+def test_agreement_list_shows_derived_category_and_parties(superuser_client, admin_catalogue):
     response = superuser_client.get(admin_url(Agreement, "changelist"))
 
     content = response.content.decode()
@@ -330,22 +126,22 @@ def test_agreement_list_shows_derived_category_and_parties(superuser_client, cat
         ({"region": "17"}, ["ksdd_provinces"]),
     ],
 )
-def test_agreement_list_filters(superuser_client, catalogue, params, expected):
+def test_agreement_list_filters(superuser_client, admin_catalogue, params, expected):
     found = changelist(superuser_client, Agreement, **params)
 
-    assert titles(found) == titles(catalogue[key] for key in expected)
+    assert titles(found) == titles(admin_catalogue[key] for key in expected)
 
 
-def test_agreement_list_filters_by_sector(superuser_client, catalogue):
+def test_agreement_list_filters_by_sector(superuser_client, admin_catalogue):
     investment = Sector.objects.get(slug="investasi")
 
     found = changelist(superuser_client, Agreement, sectors__id__exact=investment.pk)
 
-    assert titles(found) == titles([catalogue["ksdd_provinces"], catalogue["ksdll"]])
+    assert titles(found) == titles([admin_catalogue["ksdd_provinces"], admin_catalogue["ksdll"]])
 
 
 def test_agreement_region_filter_offers_used_regions_and_their_provinces(
-    superuser_client, catalogue, make_region
+    superuser_client, admin_catalogue, make_region
 ):
     make_region(name="Kabupaten Tanpa Kerja Sama")
 
@@ -373,15 +169,17 @@ def test_agreement_region_filter_offers_used_regions_and_their_provinces(
     ],
 )
 def test_agreement_search_covers_title_summary_and_party_names(
-    superuser_client, catalogue, term, expected
+    superuser_client, admin_catalogue, term, expected
 ):
     found = changelist(superuser_client, Agreement, q=term)
 
-    assert titles(found) == titles(catalogue[key] for key in expected)
+    assert titles(found) == titles(admin_catalogue[key] for key in expected)
 
 
-def test_agreement_change_page_shows_the_derived_category_read_only(superuser_client, catalogue):
-    response = superuser_client.get(admin_url(Agreement, "change", catalogue["ksdll"].pk))
+def test_agreement_change_page_shows_the_derived_category_read_only(
+    superuser_client, admin_catalogue
+):
+    response = superuser_client.get(admin_url(Agreement, "change", admin_catalogue["ksdll"].pk))
 
     form = response.context["adminform"].form
     assert "category" not in form.fields
@@ -389,9 +187,9 @@ def test_agreement_change_page_shows_the_derived_category_read_only(superuser_cl
 
 
 def test_publish_and_unpublish_actions_change_the_flag_and_keep_history(
-    superuser_client, catalogue
+    superuser_client, admin_catalogue
 ):
-    visit = catalogue["visit"]
+    visit = admin_catalogue["visit"]
     url = admin_url(Agreement, "changelist")
 
     response = superuser_client.post(
@@ -597,10 +395,9 @@ def test_source_pages_show_which_agreements_cite_it(superuser_client, make_sourc
 
 
 @pytest.fixture
-def follow_ups(make_agreement, make_follow_up, make_organisation):
+def follow_ups(make_agreement, make_follow_up, make_organisation, today):
     agreement = make_agreement()
     bappeda = make_organisation(name="Bappeda Litbang", kind="company")
-    today = datetime.date.today()
     return {
         "late": make_follow_up(
             agreement,

@@ -6,44 +6,18 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from cooperation.models import MAX_DOCUMENT_SIZE, Document
-from tests.cooperation.test_admin import change_form_data
+from tests.helpers import change_form_data
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
 WRONG_TYPE = "Only PDF, PNG and JPEG files are accepted; this file&#x27;s content is none of these."
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def staff(django_user_model):
-    user = django_user_model.objects.create_user("viewer", is_staff=True)
-    user.groups.add(Group.objects.get(name="Viewer"))
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -79,11 +53,11 @@ def attach(client, agreement, name, content, title="Naskah Kesepakatan Bersama")
 
 
 def test_an_editor_attaches_a_signed_pdf_stored_under_a_generated_name(
-    editor, media, make_agreement
+    editor_client, media, make_agreement
 ):
     agreement = make_agreement()
 
-    response = attach(editor, agreement, "Naskah KSB Banten-Bengkulu (final).pdf", PDF)
+    response = attach(editor_client, agreement, "Naskah KSB Banten-Bengkulu (final).pdf", PDF)
 
     assert response.status_code == 302
     document = agreement.documents.get()
@@ -96,10 +70,10 @@ def test_an_editor_attaches_a_signed_pdf_stored_under_a_generated_name(
     assert stored.read_bytes() == PDF
 
 
-def test_a_png_named_pdf_is_accepted_as_a_png_by_its_content(editor, media, make_agreement):
+def test_a_png_named_pdf_is_accepted_as_a_png_by_its_content(editor_client, media, make_agreement):
     agreement = make_agreement()
 
-    response = attach(editor, agreement, "foto-penandatanganan.pdf", PNG)
+    response = attach(editor_client, agreement, "foto-penandatanganan.pdf", PNG)
 
     assert response.status_code == 302
     document = agreement.documents.get()
@@ -107,10 +81,10 @@ def test_a_png_named_pdf_is_accepted_as_a_png_by_its_content(editor, media, make
     assert document.file.name.endswith(".png")
 
 
-def test_a_jpeg_photo_is_accepted(editor, media, make_agreement):
+def test_a_jpeg_photo_is_accepted(editor_client, media, make_agreement):
     agreement = make_agreement()
 
-    assert attach(editor, agreement, "foto.jpg", JPEG).status_code == 302
+    assert attach(editor_client, agreement, "foto.jpg", JPEG).status_code == 302
     assert agreement.documents.get().content_type == "image/jpeg"
 
 
@@ -124,11 +98,11 @@ def test_a_jpeg_photo_is_accepted(editor, media, make_agreement):
     ],
 )
 def test_a_file_that_is_not_pdf_png_or_jpeg_is_refused_with_a_message(
-    editor, media, make_agreement, name, content
+    editor_client, media, make_agreement, name, content
 ):
     agreement = make_agreement()
 
-    response = attach(editor, agreement, name, content)
+    response = attach(editor_client, agreement, name, content)
 
     assert response.status_code == 200
     assert WRONG_TYPE in response.content.decode()
@@ -136,36 +110,36 @@ def test_a_file_that_is_not_pdf_png_or_jpeg_is_refused_with_a_message(
     assert not (media / "documents").exists() or not list((media / "documents").iterdir())
 
 
-def test_a_file_one_byte_over_20_mb_is_refused_with_a_message(editor, media, make_agreement):
+def test_a_file_one_byte_over_20_mb_is_refused_with_a_message(editor_client, media, make_agreement):
     agreement = make_agreement()
     too_big = PDF + b"\0" * (MAX_DOCUMENT_SIZE + 1 - len(PDF))
 
-    response = attach(editor, agreement, "naskah.pdf", too_big)
+    response = attach(editor_client, agreement, "naskah.pdf", too_big)
 
     assert response.status_code == 200  # the form's message, not a 400 or 413
     assert "The file is 20.0 MB; documents may be at most 20 MB." in response.content.decode()
     assert not agreement.documents.exists()
 
 
-def test_a_file_of_exactly_20_mb_is_accepted(editor, media, make_agreement):
+def test_a_file_of_exactly_20_mb_is_accepted(editor_client, media, make_agreement):
     agreement = make_agreement()
     largest = PDF + b"\0" * (MAX_DOCUMENT_SIZE - len(PDF))
 
-    response = attach(editor, agreement, "naskah.pdf", largest)
+    response = attach(editor_client, agreement, "naskah.pdf", largest)
 
     assert response.status_code == 302
     assert agreement.documents.get().file.size == MAX_DOCUMENT_SIZE
 
 
 def test_the_agreement_is_saved_again_when_a_stored_file_went_missing(
-    editor, media, make_agreement, make_document
+    editor_client, media, make_agreement, make_document
 ):
     agreement = make_agreement()
     document = make_document(agreement)
     Path(document.file.path).unlink()
     url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
 
-    response = editor.post(url, change_form_data(editor.get(url), venue="KP3B"))
+    response = editor_client.post(url, change_form_data(editor_client.get(url), venue="KP3B"))
 
     assert response.status_code == 302
     agreement.refresh_from_db()
@@ -174,26 +148,26 @@ def test_the_agreement_is_saved_again_when_a_stored_file_went_missing(
 
 
 def test_the_admin_links_a_stored_document_to_the_download_view_not_to_media(
-    editor, media, make_agreement, make_document
+    editor_client, media, make_agreement, make_document
 ):
     agreement = make_agreement()
     document = make_document(agreement)
 
-    page = editor.get(reverse("admin:cooperation_agreement_change", args=[agreement.pk]))
+    page = editor_client.get(reverse("admin:cooperation_agreement_change", args=[agreement.pk]))
 
     content = page.content.decode()
     assert f'href="{document.get_absolute_url()}"' in content
     assert document.file.name not in content
 
 
-def test_an_editor_removes_a_wrong_document(editor, media, make_agreement, make_document):
+def test_an_editor_removes_a_wrong_document(editor_client, media, make_agreement, make_document):
     agreement = make_agreement()
     make_document(agreement, title="Dokumen yang salah")
     url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
-    data = change_form_data(editor.get(url))
+    data = change_form_data(editor_client.get(url))
     data["documents-0-DELETE"] = "on"
 
-    response = editor.post(url, data)
+    response = editor_client.post(url, data)
 
     assert response.status_code == 302
     assert not agreement.documents.exists()
@@ -246,12 +220,12 @@ def test_the_download_name_comes_from_the_title_and_is_safe(client, make_agreeme
 
 
 def test_a_draft_s_documents_are_404_to_visitors_and_served_to_staff(
-    client, staff, make_agreement, make_document
+    client, viewer_client, make_agreement, make_document
 ):
     document = make_document(make_agreement(is_published=False))
 
     assert client.get(document.get_absolute_url()).status_code == 404
-    response = staff.get(document.get_absolute_url())
+    response = viewer_client.get(document.get_absolute_url())
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
 

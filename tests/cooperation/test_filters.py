@@ -8,22 +8,6 @@ from django.urls import reverse
 from cooperation.models import Agreement, FollowUp
 from regions.models import Organisation
 
-TODAY = datetime.date.today()
-
-
-@pytest.fixture
-def banten(make_province, make_region, make_government):
-    province = make_province(code="36", name="Banten")
-    return {
-        "province": province,
-        "pemprov": make_government(region=province, name="Pemerintah Provinsi Banten"),
-        "serang": make_government(
-            region=make_region(province=province, code="36.04", name="Kabupaten Serang"),
-            name="Pemerintah Kabupaten Serang",
-            short_name="Pemkab Serang",
-        ),
-    }
-
 
 @pytest.fixture
 def elsewhere(make_province, make_region, make_government):
@@ -43,7 +27,7 @@ def titles(client, **params):
 def test_region_filter_on_a_province_includes_its_regencies_and_cities(
     client, banten, elsewhere, make_agreement
 ):
-    make_agreement(title="Kabupaten", parties=[banten["serang"], elsewhere])
+    make_agreement(title="Kabupaten", parties=[banten["pemkab"], elsewhere])
     make_agreement(title="Provinsi", parties=[banten["pemprov"]])
     make_agreement(title="Lain", parties=[elsewhere])
 
@@ -57,7 +41,7 @@ def test_region_filter_counts_an_agency_for_its_government_s_region(
     agency = make_organisation(
         name="Bappeda Kabupaten Serang",
         kind=Organisation.Kind.REGIONAL_AGENCY,
-        parent=banten["serang"],
+        parent=banten["pemkab"],
     )
     make_agreement(title="Lewat dinas", parties=[agency])
 
@@ -69,7 +53,7 @@ def test_text_search_matches_title_summary_and_party_names(
 ):
     make_agreement(title="Air bersih", parties=[elsewhere])
     make_agreement(title="Lain", summary="Tentang UMKM dan pariwisata", parties=[elsewhere])
-    make_agreement(title="Dengan Serang", parties=[banten["serang"]])
+    make_agreement(title="Dengan Serang", parties=[banten["pemkab"]])
 
     assert titles(client, q="air") == ["Air bersih"]
     assert titles(client, q="umkm") == ["Lain"]
@@ -77,8 +61,8 @@ def test_text_search_matches_title_summary_and_party_names(
 
 
 def test_partner_filter_by_organisation_slug(client, banten, elsewhere, make_agreement):
-    make_agreement(title="Dengan Bengkulu", parties=[banten["serang"], elsewhere])
-    make_agreement(title="Sendiri", parties=[banten["serang"]])
+    make_agreement(title="Dengan Bengkulu", parties=[banten["pemkab"], elsewhere])
+    make_agreement(title="Sendiri", parties=[banten["pemkab"]])
 
     assert titles(client, partner=elsewhere.slug) == ["Dengan Bengkulu"]
 
@@ -102,7 +86,7 @@ def test_category_and_foreign_country_filters(client, banten, make_organisation,
     iastic = make_organisation(
         name="IASTIC Beijing", kind=Organisation.Kind.INSTITUTION, country="CN"
     )
-    make_agreement(title="Dengan Beijing", parties=[banten["serang"], iastic])
+    make_agreement(title="Dengan Beijing", parties=[banten["pemkab"], iastic])
     make_agreement(title="Antardaerah")
 
     assert titles(client, category="KSDLL") == ["Dengan Beijing"]
@@ -169,9 +153,9 @@ def test_follow_up_filters_by_region_responsible_and_due_dates(
     client, banten, elsewhere, make_agreement, make_follow_up
 ):
     make_follow_up(
-        make_agreement(parties=[banten["serang"]]),
+        make_agreement(parties=[banten["pemkab"]]),
         action="Di Serang",
-        responsible=banten["serang"],
+        responsible=banten["pemkab"],
         due_date=datetime.date(2026, 1, 10),
     )
     make_follow_up(

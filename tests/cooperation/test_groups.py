@@ -1,17 +1,16 @@
-"""The Editor and Viewer groups, tried from a real login, and creating the first administrator."""
+"""The Editor and Viewer groups, tried from a real login."""
 
 import importlib
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from cooperation.models import Agreement, FollowUp
 from regions.models import Region
-from tests.cooperation.test_admin import change_form_data
+from tests.helpers import change_form_data
 
 CATALOGUE_MODELS = {
     "regions": ["region", "organisation", "person", "position", "tenure"],
@@ -58,7 +57,7 @@ def login(client, django_user_model, settings):
 
 
 @pytest.fixture
-def agreement(make_agreement, make_follow_up):
+def draft_agreement(make_agreement, make_follow_up):
     found = make_agreement(title="Kesepakatan Bersama Banten dan Bengkulu", is_published=False)
     make_follow_up(found, action="Rapat teknis")
     return found
@@ -125,11 +124,11 @@ def test_groups_migrations_are_reversible_and_can_run_again():
 # --- Viewer -------------------------------------------------------------------------------
 
 
-def test_viewer_sees_lists_and_read_only_change_pages_including_drafts(login, agreement):
+def test_viewer_sees_lists_and_read_only_change_pages_including_drafts(login, draft_agreement):
     client = login("Viewer")
 
     listing = client.get(reverse("admin:cooperation_agreement_changelist"))
-    change = client.get(reverse("admin:cooperation_agreement_change", args=[agreement.pk]))
+    change = client.get(reverse("admin:cooperation_agreement_change", args=[draft_agreement.pk]))
     regions = client.get(reverse("admin:regions_region_changelist"))
 
     assert listing.status_code == 200
@@ -139,44 +138,44 @@ def test_viewer_sees_lists_and_read_only_change_pages_including_drafts(login, ag
     assert "View agreement" in change.content.decode()
     assert not change.context["has_change_permission"]
     assert 'name="_save"' not in change.content.decode()
-    catalogue_page = client.get(agreement.get_absolute_url())  # a draft: 404 to visitors
+    catalogue_page = client.get(draft_agreement.get_absolute_url())  # a draft: 404 to visitors
     assert catalogue_page.status_code == 200
     assert "Kesepakatan Bersama Banten dan Bengkulu" in catalogue_page.content.decode()
 
 
-def test_viewer_sees_the_history_but_cannot_revert(login, agreement):
+def test_viewer_sees_the_history_but_cannot_revert(login, draft_agreement):
     client = login("Viewer")
-    record = agreement.history.earliest()
+    record = draft_agreement.history.earliest()
     revert_url = reverse(
-        "admin:cooperation_agreement_simple_history", args=[agreement.pk, record.history_id]
+        "admin:cooperation_agreement_simple_history", args=[draft_agreement.pk, record.history_id]
     )
 
-    history = client.get(reverse("admin:cooperation_agreement_history", args=[agreement.pk]))
+    history = client.get(reverse("admin:cooperation_agreement_history", args=[draft_agreement.pk]))
     revert_page = client.get(revert_url)
     revert = client.post(revert_url, change_form_data(revert_page, title="Diubah penonton"))
 
     assert history.status_code == 200
     assert "View history" in history.content.decode()
     assert revert.status_code == 403
-    agreement.refresh_from_db()
-    assert agreement.title == "Kesepakatan Bersama Banten dan Bengkulu"
+    draft_agreement.refresh_from_db()
+    assert draft_agreement.title == "Kesepakatan Bersama Banten dan Bengkulu"
 
 
-def test_viewer_cannot_add_change_or_delete(login, agreement, superuser_change_data):
+def test_viewer_cannot_add_change_or_delete(login, draft_agreement, superuser_change_data):
     client = login("Viewer")
-    change_url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+    change_url = reverse("admin:cooperation_agreement_change", args=[draft_agreement.pk])
 
     add = client.get(reverse("admin:cooperation_agreement_add"))
     add_post = client.post(reverse("admin:cooperation_agreement_add"), superuser_change_data)
     change_post = client.post(change_url, {**superuser_change_data, "title": "Diubah penonton"})
-    delete = client.get(reverse("admin:cooperation_agreement_delete", args=[agreement.pk]))
+    delete = client.get(reverse("admin:cooperation_agreement_delete", args=[draft_agreement.pk]))
     delete_post = client.post(
-        reverse("admin:cooperation_agreement_delete", args=[agreement.pk]), {"post": "yes"}
+        reverse("admin:cooperation_agreement_delete", args=[draft_agreement.pk]), {"post": "yes"}
     )
-    follow_up = agreement.follow_ups.get()
+    follow_up = draft_agreement.follow_ups.get()
     follow_up_post = client.post(
         reverse("admin:cooperation_followup_change", args=[follow_up.pk]),
-        {"agreement": agreement.pk, "action": "Diubah", "status": "done"},
+        {"agreement": draft_agreement.pk, "action": "Diubah", "status": "done"},
     )
 
     assert [add.status_code, add_post.status_code, change_post.status_code] == [403, 403, 403]
@@ -185,38 +184,38 @@ def test_viewer_cannot_add_change_or_delete(login, agreement, superuser_change_d
         403,
         403,
     ]
-    agreement.refresh_from_db()
-    assert agreement.title == "Kesepakatan Bersama Banten dan Bengkulu"
+    draft_agreement.refresh_from_db()
+    assert draft_agreement.title == "Kesepakatan Bersama Banten dan Bengkulu"
     assert Agreement.objects.count() == 1
     assert FollowUp.objects.get().action == "Rapat teknis"
 
 
-def test_viewer_cannot_publish_from_the_list(login, agreement):
+def test_viewer_cannot_publish_from_the_list(login, draft_agreement):
     client = login("Viewer")
 
     response = client.post(
         reverse("admin:cooperation_agreement_changelist"),
-        {"action": "publish", "_selected_action": [agreement.pk]},
+        {"action": "publish", "_selected_action": [draft_agreement.pk]},
     )
 
-    agreement.refresh_from_db()
-    assert not agreement.is_published
+    draft_agreement.refresh_from_db()
+    assert not draft_agreement.is_published
     assert response.status_code != 500
 
 
 @pytest.fixture
-def superuser_change_data(admin_client, agreement):
+def superuser_change_data(admin_client, draft_agreement):
     """The change form of ``agreement`` as a superuser's browser would post it unchanged."""
-    url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+    url = reverse("admin:cooperation_agreement_change", args=[draft_agreement.pk])
     return change_form_data(admin_client.get(url))
 
 
 # --- Editor -------------------------------------------------------------------------------
 
 
-def test_editor_changes_an_agreement_with_its_inlines(login, agreement, make_government):
+def test_editor_changes_an_agreement_with_its_inlines(login, draft_agreement, make_government):
     client = login("Editor")
-    url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+    url = reverse("admin:cooperation_agreement_change", args=[draft_agreement.pk])
     page = client.get(url)
     data = change_form_data(page, title="Kesepakatan Bersama Provinsi Banten dan Bengkulu")
     data["follow_ups-0-status"] = "in_progress"
@@ -231,11 +230,11 @@ def test_editor_changes_an_agreement_with_its_inlines(login, agreement, make_gov
     response = client.post(url, data)
 
     assert response.status_code == 302
-    agreement.refresh_from_db()
-    assert agreement.title == "Kesepakatan Bersama Provinsi Banten dan Bengkulu"
-    assert agreement.parties.count() == 3
-    assert agreement.follow_ups.get().status == "in_progress"
-    assert agreement.history.first().history_user.username == "editor"
+    draft_agreement.refresh_from_db()
+    assert draft_agreement.title == "Kesepakatan Bersama Provinsi Banten dan Bengkulu"
+    assert draft_agreement.parties.count() == 3
+    assert draft_agreement.follow_ups.get().status == "in_progress"
+    assert draft_agreement.history.first().history_user.username == "editor"
 
 
 def test_editor_adds_an_agreement(login, make_government):
@@ -267,12 +266,12 @@ def test_editor_adds_an_agreement(login, make_government):
 
 
 def test_editor_removes_a_wrong_party_and_follow_up_on_the_agreement_page(
-    login, agreement, make_government
+    login, draft_agreement, make_government
 ):
     wrong = make_government()
-    agreement.parties.create(organisation=wrong, role="facilitator")
+    draft_agreement.parties.create(organisation=wrong, role="facilitator")
     client = login("Editor")
-    url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+    url = reverse("admin:cooperation_agreement_change", args=[draft_agreement.pk])
     page = client.get(url)
     inlines = {
         inline.opts.model.__name__: inline for inline in page.context["inline_admin_formsets"]
@@ -293,25 +292,25 @@ def test_editor_removes_a_wrong_party_and_follow_up_on_the_agreement_page(
         for name in ["Party", "Participant", "FollowUp", "Citation", "Document"]
     )
     assert response.status_code == 302
-    assert not agreement.parties.filter(organisation=wrong).exists()
-    assert agreement.parties.count() == 2
-    assert not agreement.follow_ups.exists()
+    assert not draft_agreement.parties.filter(organisation=wrong).exists()
+    assert draft_agreement.parties.count() == 2
+    assert not draft_agreement.follow_ups.exists()
 
 
 @pytest.mark.parametrize(
     "model", ["agreement", "sector", "source", "organisation", "person", "region"]
 )
 def test_editor_cannot_delete_anything_but_agreement_parts(
-    login, agreement, make_sector, make_source, make_government, make_person, model
+    login, draft_agreement, make_sector, make_source, make_government, make_person, model
 ):
     client = login("Editor")
     made = {
-        "agreement": lambda: agreement,
+        "agreement": lambda: draft_agreement,
         "sector": make_sector,
         "source": make_source,
         "organisation": make_government,
         "person": make_person,
-        "region": lambda: agreement.parties.first().organisation.region,
+        "region": lambda: draft_agreement.parties.first().organisation.region,
     }[model]()
     app = made._meta.app_label
     url = reverse(f"admin:{app}_{model}_delete", args=[made.pk])
@@ -357,31 +356,3 @@ def test_editor_admin_index_lists_the_catalogue_but_not_users(login):
     assert reverse("admin:cooperation_agreement_changelist") in content
     assert reverse("admin:regions_region_changelist") in content
     assert reverse("admin:auth_user_changelist") not in content
-
-
-# --- The first administrator ----------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_createsuperuser_noinput_takes_the_password_from_the_environment(
-    monkeypatch, client, django_user_model
-):
-    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Kerjasama-Daerah-2025!")
-
-    call_command(
-        "createsuperuser",
-        "--noinput",
-        username="kepala_biro",
-        email="biro@example.go.id",
-        verbosity=0,
-    )
-
-    user = django_user_model.objects.get(username="kepala_biro")
-    assert user.is_superuser and user.is_staff
-    assert user.check_password("Kerjasama-Daerah-2025!")
-    response = client.post(
-        reverse("admin:login"),
-        {"username": "kepala_biro", "password": "Kerjasama-Daerah-2025!", "next": "/admin/"},
-    )
-    assert response.status_code == 302
-    assert client.get(reverse("admin:index")).status_code == 200

@@ -10,20 +10,13 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from cooperation.models import Agreement, Citation, Document, Party
-from tests.cooperation.test_admin import change_form_data
+from tests.helpers import change_form_data
 
 PDF = b"%PDF-1.7\n%%EOF\n"
 
 
 @pytest.fixture
-def superuser_client(client, admin_user):
-    client.force_login(admin_user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
-def agreement(
+def agreement_with_parts(
     settings,
     tmp_path,
     make_agreement,
@@ -55,18 +48,22 @@ def agreement(
     return found
 
 
-def parts(agreement):
+def parts(agreement_with_parts):
     return {
-        "parties": sorted(agreement.parties.values_list("organisation__name", "role")),
-        "participants": sorted(agreement.participants.values_list("position__title", "role")),
-        "follow_ups": list(agreement.follow_ups.values_list("action", "status")),
-        "citations": list(agreement.citations.values_list("source__headline", "note")),
-        "documents": list(agreement.documents.values_list("title", "file", "content_type")),
+        "parties": sorted(agreement_with_parts.parties.values_list("organisation__name", "role")),
+        "participants": sorted(
+            agreement_with_parts.participants.values_list("position__title", "role")
+        ),
+        "follow_ups": list(agreement_with_parts.follow_ups.values_list("action", "status")),
+        "citations": list(agreement_with_parts.citations.values_list("source__headline", "note")),
+        "documents": list(
+            agreement_with_parts.documents.values_list("title", "file", "content_type")
+        ),
     }
 
 
-def delete_and_restore(client, agreement):
-    pk = agreement.pk
+def delete_and_restore(client, agreement_with_parts):
+    pk = agreement_with_parts.pk
     deleted = client.post(reverse("admin:cooperation_agreement_delete", args=[pk]), {"post": "yes"})
     assert deleted.status_code == 302
     assert not Agreement.objects.filter(pk=pk).exists()
@@ -75,14 +72,16 @@ def delete_and_restore(client, agreement):
     return client.post(revert_url, change_form_data(client.get(revert_url)))
 
 
-def test_restoring_a_deleted_agreement_brings_back_its_parts(superuser_client, agreement):
-    before = parts(agreement)
+def test_restoring_a_deleted_agreement_brings_back_its_parts(
+    superuser_client, agreement_with_parts
+):
+    before = parts(agreement_with_parts)
     assert all(before.values())
 
-    response = delete_and_restore(superuser_client, agreement)
+    response = delete_and_restore(superuser_client, agreement_with_parts)
 
     assert response.status_code == 302
-    restored = Agreement.objects.get(pk=agreement.pk)
+    restored = Agreement.objects.get(pk=agreement_with_parts.pk)
     assert restored.title == "Kesepakatan Bersama Banten dan Bengkulu"
     assert parts(restored) == before
     messages = [str(message) for message in get_messages(response.wsgi_request)]
@@ -92,10 +91,10 @@ def test_restoring_a_deleted_agreement_brings_back_its_parts(superuser_client, a
     )
 
 
-def test_a_restored_document_downloads_again(superuser_client, client, agreement):
-    delete_and_restore(superuser_client, agreement)
+def test_a_restored_document_downloads_again(superuser_client, client, agreement_with_parts):
+    delete_and_restore(superuser_client, agreement_with_parts)
 
-    document = Agreement.objects.get(pk=agreement.pk).documents.get()
+    document = Agreement.objects.get(pk=agreement_with_parts.pk).documents.get()
     response = client.get(document.get_absolute_url())
 
     assert response.status_code == 200
@@ -103,10 +102,12 @@ def test_a_restored_document_downloads_again(superuser_client, client, agreement
     assert Path(document.file.path).exists()
 
 
-def test_a_part_whose_organisation_was_deleted_since_stays_out(superuser_client, agreement):
-    party = agreement.parties.order_by("id").first()
+def test_a_part_whose_organisation_was_deleted_since_stays_out(
+    superuser_client, agreement_with_parts
+):
+    party = agreement_with_parts.parties.order_by("id").first()
     gone = party.organisation
-    pk = agreement.pk
+    pk = agreement_with_parts.pk
     superuser_client.post(reverse("admin:cooperation_agreement_delete", args=[pk]), {"post": "yes"})
     gone.delete()
     last = Agreement.history.filter(id=pk, history_type="-").get()

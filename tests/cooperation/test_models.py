@@ -7,20 +7,17 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
 
 from cooperation.models import Agreement, Citation, FollowUp, Participant, Party
 
 pytestmark = pytest.mark.django_db
 
 ALL = "__all__"
-TODAY = timezone.localdate()
 
 
 @pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+def in_english(english):
+    """Validation messages in English."""
 
 
 def clean_errors(obj):
@@ -289,12 +286,12 @@ def test_follow_up_status_must_be_valid(make_agreement):
     assert_database_refuses(follow_up)
 
 
-def test_only_a_follow_up_that_is_done_has_a_date_done(make_agreement):
+def test_only_a_follow_up_that_is_done_has_a_date_done(make_agreement, today):
     follow_up = FollowUp(
         agreement=make_agreement(),
         action="Kunjungan balasan",
         status=FollowUp.Status.PLANNED,
-        done_on=TODAY - datetime.timedelta(days=1),
+        done_on=today - datetime.timedelta(days=1),
     )
 
     message = "Only a follow-up that is done has a date done."
@@ -303,39 +300,40 @@ def test_only_a_follow_up_that_is_done_has_a_date_done(make_agreement):
     assert_database_refuses(follow_up)
 
 
-def test_the_date_done_cannot_be_in_the_future(make_agreement):
+def test_the_date_done_cannot_be_in_the_future(make_agreement, today):
     follow_up = FollowUp(
         agreement=make_agreement(),
         action="Kunjungan balasan",
         status=FollowUp.Status.DONE,
-        done_on=TODAY + datetime.timedelta(days=1),
+        done_on=today + datetime.timedelta(days=1),
     )
 
     assert "The date done cannot be in the future." in clean_errors(follow_up)["done_on"]
 
 
-def test_a_done_follow_up_dated_today_is_fine(make_agreement):
+def test_a_done_follow_up_dated_today_is_fine(make_agreement, today):
     FollowUp(
-        agreement=make_agreement(), action="Rapat teknis", status="done", done_on=TODAY
+        agreement=make_agreement(), action="Rapat teknis", status="done", done_on=today
     ).full_clean()
 
 
 @pytest.mark.parametrize(
-    ("status", "due", "overdue"),
+    ("status", "days_from_today", "overdue"),
     [
-        ("planned", TODAY - datetime.timedelta(days=1), True),
-        ("in_progress", TODAY - datetime.timedelta(days=30), True),
-        ("planned", TODAY, False),
-        ("planned", TODAY + datetime.timedelta(days=1), False),
+        ("planned", -1, True),
+        ("in_progress", -30, True),
+        ("planned", 0, False),
+        ("planned", 1, False),
         ("planned", None, False),
-        ("done", TODAY - datetime.timedelta(days=1), False),
-        ("not_done", TODAY - datetime.timedelta(days=1), False),
-        ("cancelled", TODAY - datetime.timedelta(days=1), False),
+        ("done", -1, False),
+        ("not_done", -1, False),
+        ("cancelled", -1, False),
     ],
 )
 def test_an_open_follow_up_past_its_due_date_is_overdue(
-    make_agreement, make_follow_up, status, due, overdue
+    make_agreement, make_follow_up, today, status, days_from_today, overdue
 ):
+    due = None if days_from_today is None else today + datetime.timedelta(days=days_from_today)
     follow_up = make_follow_up(make_agreement(), status=status, due_date=due)
 
     assert follow_up.is_overdue is overdue

@@ -2,55 +2,22 @@
 natural-key round trip, and hold what the five seed articles say."""
 
 import datetime
-import io
 import json
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from cooperation.models import Agreement, FollowUp, Sector, Source
 from regions.models import Organisation, Person, Position, Region, Tenure
-
-FIXTURES = sorted(str(path) for path in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
+from tests.helpers import FIXTURES, catalogue_models, dump_catalogue, load_fixtures
 
 SERANG_IASTIC = "pertemuan-pemkab-serang-iastic-beijing-2025"
 KOTA_KABUPATEN_SERANG = "pertemuan-wali-kota-serang-wakil-bupati-serang-2026"
 SERANG_BANDUNG_VISIT = "kunjungan-kerja-pemkot-serang-ke-kota-bandung-2025"
 SERANG_BANDUNG_SIGNING = "kerja-sama-kabupaten-serang-kabupaten-bandung-2023"
 BANTEN_BENGKULU = "kerja-sama-provinsi-banten-provinsi-bengkulu-2025"
-
-
-def load_fixtures():
-    call_command("loaddata", *FIXTURES, verbosity=0)
-
-
-def catalogue_models():
-    """The models of the catalogue apps, without django-simple-history's historical models."""
-    return [
-        model
-        for app in ("regions", "cooperation")
-        for model in apps.get_app_config(app).get_models()
-        if not model._meta.label.split(".")[1].startswith("Historical")
-    ]
-
-
-def dump_catalogue():
-    """The catalogue's rows as natural-key JSON (no numeric ids), parsed."""
-    out = io.StringIO()
-    labels = [model._meta.label for model in catalogue_models()]
-    call_command(
-        "dumpdata",
-        *labels,
-        natural_foreign=True,
-        natural_primary=True,
-        format="json",
-        stdout=out,
-    )
-    return json.loads(out.getvalue())
 
 
 @pytest.fixture

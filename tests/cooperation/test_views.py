@@ -8,8 +8,7 @@ from django.urls import include, path, reverse
 
 from cooperation.models import Agreement, Citation, Document, FollowUp, Participant
 from regions.models import Organisation
-
-TODAY = datetime.date.today()
+from tests.helpers import html
 
 # A URLconf with an admin that edits agreements, for the staff "edit" link (the project's own
 # admin registration may change; the link must follow whatever the admin offers).
@@ -24,13 +23,8 @@ urlpatterns = [
 
 
 @pytest.fixture
-def staff(django_user_model):
+def staff_user(django_user_model):
     return django_user_model.objects.create_user("staf", is_staff=True)
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_superuser("editor")
 
 
 @pytest.fixture
@@ -67,10 +61,6 @@ def signing(serang, bandung, make_agreement, make_sector):
     )
 
 
-def html(response):
-    return response.content.decode()
-
-
 # --- Home ----------------------------------------------------------------------------------
 
 
@@ -89,20 +79,20 @@ def test_home_counts_published_agreements_by_stage_and_category(client, make_agr
     assert "The catalogue holds 2 agreements" in html(response)
 
 
-def test_home_lists_overdue_and_soon_due_follow_ups(client, make_agreement, make_follow_up):
+def test_home_lists_overdue_and_soon_due_follow_ups(client, make_agreement, make_follow_up, today):
     agreement = make_agreement(title="Kerja sama air bersih")
-    make_follow_up(agreement, action="Survei lokasi", due_date=TODAY - datetime.timedelta(days=3))
+    make_follow_up(agreement, action="Survei lokasi", due_date=today - datetime.timedelta(days=3))
     make_follow_up(
-        agreement, action="Kunjungan balasan", due_date=TODAY + datetime.timedelta(days=10)
+        agreement, action="Kunjungan balasan", due_date=today + datetime.timedelta(days=10)
     )
     make_follow_up(
         agreement,
         action="Rapat teknis selesai",
         status=FollowUp.Status.DONE,
-        due_date=TODAY - datetime.timedelta(days=3),
+        due_date=today - datetime.timedelta(days=3),
     )
     draft = make_agreement(is_published=False)
-    make_follow_up(draft, action="Rahasia", due_date=TODAY - datetime.timedelta(days=3))
+    make_follow_up(draft, action="Rahasia", due_date=today - datetime.timedelta(days=3))
 
     response = client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en")
 
@@ -114,9 +104,9 @@ def test_home_lists_overdue_and_soon_due_follow_ups(client, make_agreement, make
     assert "Rapat teknis selesai" not in page
 
 
-def test_home_lists_agreements_whose_validity_ends_within_90_days(client, make_agreement):
-    make_agreement(title="Berakhir segera", valid_until=TODAY + datetime.timedelta(days=60))
-    make_agreement(title="Masih lama", valid_until=TODAY + datetime.timedelta(days=200))
+def test_home_lists_agreements_whose_validity_ends_within_90_days(client, make_agreement, today):
+    make_agreement(title="Berakhir segera", valid_until=today + datetime.timedelta(days=60))
+    make_agreement(title="Masih lama", valid_until=today + datetime.timedelta(days=200))
 
     response = client.get(reverse("cooperation:home"))
 
@@ -124,14 +114,14 @@ def test_home_lists_agreements_whose_validity_ends_within_90_days(client, make_a
 
 
 def test_home_lists_stalled_agreements_and_explains_what_stalled_means(
-    client, make_agreement, make_follow_up
+    client, make_agreement, make_follow_up, today
 ):
-    old = TODAY - datetime.timedelta(days=400)
+    old = today - datetime.timedelta(days=400)
     make_agreement(title="Terhenti", date=old)
     busy = make_agreement(title="Sedang berjalan", date=old)
     make_follow_up(busy, status=FollowUp.Status.IN_PROGRESS)
     make_agreement(title="Selesai", date=old, stage=Agreement.Stage.ENDED)
-    make_agreement(title="Baru", date=TODAY - datetime.timedelta(days=30))
+    make_agreement(title="Baru", date=today - datetime.timedelta(days=30))
 
     response = client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en")
 
@@ -168,12 +158,12 @@ def test_agreement_list_is_indonesian_by_default(client, signing):
     assert '<html lang="id">' in page
 
 
-def test_drafts_are_hidden_from_visitors_and_marked_for_staff(client, staff, make_agreement):
+def test_drafts_are_hidden_from_visitors_and_marked_for_staff(client, staff_user, make_agreement):
     make_agreement(title="Draf rahasia", is_published=False)
     make_agreement(title="Sudah terbit")
 
     anonymous = html(client.get(reverse("cooperation:agreement_list"), {"q": "a"}))
-    client.force_login(staff)
+    client.force_login(staff_user)
     for_staff = html(client.get(reverse("cooperation:agreement_list"), HTTP_ACCEPT_LANGUAGE="en"))
 
     assert "Draf rahasia" not in anonymous and "Sudah terbit" in anonymous
@@ -302,7 +292,7 @@ def test_agreement_detail_marks_overdue_follow_ups(client, signing, serang, make
 
 
 def test_agreement_detail_shows_the_chain_without_drafts_for_visitors(
-    client, staff, signing, make_agreement
+    client, staff_user, signing, make_agreement
 ):
     meeting = make_agreement(title="Pertemuan penjajakan")
     signing.follows_from = meeting
@@ -311,7 +301,7 @@ def test_agreement_detail_shows_the_chain_without_drafts_for_visitors(
     make_agreement(title="PKS draf", follows_from=signing, is_published=False)
 
     page = html(client.get(signing.get_absolute_url()))
-    client.force_login(staff)
+    client.force_login(staff_user)
     staff_page = html(client.get(signing.get_absolute_url()))
 
     assert "Pertemuan penjajakan" in page and "PKS terbit" in page
@@ -320,12 +310,12 @@ def test_agreement_detail_shows_the_chain_without_drafts_for_visitors(
 
 
 def test_unpublished_agreement_is_404_for_visitors_and_a_marked_draft_for_staff(
-    client, staff, make_agreement
+    client, staff_user, make_agreement
 ):
     draft = make_agreement(title="Masih draf", is_published=False)
 
     assert client.get(draft.get_absolute_url()).status_code == 404
-    client.force_login(staff)
+    client.force_login(staff_user)
     page = html(client.get(draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
     assert '<span class="badge badge-draft">Draft</span>' in page
 
@@ -336,20 +326,20 @@ def test_unknown_agreement_is_404(client, db):
 
 
 @pytest.mark.urls(__name__)
-def test_editors_get_a_link_to_the_admin_and_visitors_do_not(client, editor, signing):
+def test_editors_get_a_link_to_the_admin_and_visitors_do_not(client, admin_user, signing):
     edit_url = reverse("admin:cooperation_agreement_change", args=[signing.pk])
 
     assert edit_url not in html(client.get(signing.get_absolute_url()))
-    client.force_login(editor)
+    client.force_login(admin_user)
     assert f'<a href="{edit_url}">' in html(client.get(signing.get_absolute_url()))
 
 
 # --- Follow-ups list ----------------------------------------------------------------------
 
 
-def test_follow_up_list_filters_by_status_and_overdue(client, signing, make_follow_up):
-    make_follow_up(signing, action="Terlambat", due_date=TODAY - datetime.timedelta(days=1))
-    make_follow_up(signing, action="Nanti", due_date=TODAY + datetime.timedelta(days=100))
+def test_follow_up_list_filters_by_status_and_overdue(client, signing, make_follow_up, today):
+    make_follow_up(signing, action="Terlambat", due_date=today - datetime.timedelta(days=1))
+    make_follow_up(signing, action="Nanti", due_date=today + datetime.timedelta(days=100))
     make_follow_up(signing, action="Beres", status=FollowUp.Status.DONE)
 
     overdue = html(client.get(reverse("cooperation:followup_list"), {"overdue": "on"}))
@@ -421,7 +411,7 @@ def test_language_switch_changes_the_language_and_keeps_the_page(client, signing
 
 
 @pytest.fixture
-def many_agreements(make_agreement, make_sector, make_follow_up, make_organisation):
+def many_agreements(make_agreement, make_sector, make_follow_up, make_organisation, today):
     """``n`` published agreements, each with parties, two sectors and an open follow-up."""
 
     def make(n):
@@ -431,11 +421,11 @@ def many_agreements(make_agreement, make_sector, make_follow_up, make_organisati
         for i in range(n):
             agreement = make_agreement(
                 sectors=sectors,
-                date=TODAY - datetime.timedelta(days=300 + i),
-                valid_until=TODAY + datetime.timedelta(days=30),
+                date=today - datetime.timedelta(days=300 + i),
+                valid_until=today + datetime.timedelta(days=30),
             )
-            make_follow_up(agreement, due_date=TODAY - datetime.timedelta(days=1))
-            make_follow_up(agreement, due_date=TODAY + datetime.timedelta(days=5))
+            make_follow_up(agreement, due_date=today - datetime.timedelta(days=1))
+            make_follow_up(agreement, due_date=today + datetime.timedelta(days=5))
             agreement.parties.create(organisation=partner, role="participant")
             agreements.append(agreement)
         return agreements

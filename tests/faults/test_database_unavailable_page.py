@@ -61,11 +61,6 @@ def assert_unavailable_page(response):
     assert REFUSED not in content
 
 
-@pytest.fixture
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.mark.urls(__name__)
 @pytest.mark.django_db
 def test_query_in_a_view_failing_answers_the_unavailable_page(client, english):

@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
 
 from regions.models import Organisation, Person, Position, Region, Tenure
 
@@ -16,9 +15,8 @@ ALL = "__all__"
 
 
 @pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+def in_english(english):
+    """Validation messages in English."""
 
 
 def clean_errors(obj):
@@ -42,23 +40,23 @@ def assert_database_refuses(obj):
 
 
 @pytest.fixture
-def banten(make_province):
+def banten_province(make_province):
     return make_province(code="36", name="Banten")
 
 
 # --- Region -------------------------------------------------------------------------------
 
 
-def test_regions_show_as_people_say_them(banten, make_region):
-    serang = make_region(province=banten, code="36.04", name="Kabupaten Serang")
-    kota = make_region(province=banten, code="36.73", name="Kota Serang", kind="city")
+def test_regions_show_as_people_say_them(banten_province, make_region):
+    serang = make_region(province=banten_province, code="36.04", name="Kabupaten Serang")
+    kota = make_region(province=banten_province, code="36.73", name="Kota Serang", kind="city")
 
-    assert str(banten) == "Provinsi Banten"
+    assert str(banten_province) == "Provinsi Banten"
     assert str(serang) == "Kabupaten Serang"
     assert str(kota) == "Kota Serang"
 
 
-def test_region_codes_are_unique(banten):
+def test_region_codes_are_unique(banten_province):
     duplicate = Region(code="36", name="Banten lagi", kind="province")
 
     assert "Region with this Kemendagri code already exists." in clean_errors(duplicate)["code"]
@@ -72,8 +70,8 @@ def test_region_kind_must_be_valid():
     assert_database_refuses(region)
 
 
-def test_a_province_has_no_parent_province(banten):
-    region = Region(code="17", name="Bengkulu", kind="province", province=banten)
+def test_a_province_has_no_parent_province(banten_province):
+    region = Region(code="17", name="Bengkulu", kind="province", province=banten_province)
 
     errors = clean_errors(region)
 
@@ -99,8 +97,10 @@ def test_a_province_code_has_two_digits_at_the_database_too():
     assert_database_refuses(region)
 
 
-def test_a_regency_code_starts_with_its_province_code(banten):
-    region = Region(code="32.04", name="Kabupaten Bandung", kind="regency", province=banten)
+def test_a_regency_code_starts_with_its_province_code(banten_province):
+    region = Region(
+        code="32.04", name="Kabupaten Bandung", kind="regency", province=banten_province
+    )
 
     assert (
         "The code of a regency or city starts with its province's code."
@@ -116,8 +116,8 @@ def test_a_regency_code_starts_with_its_province_code(banten):
         ("city", "36.04", "City codes run from NN.71 to NN.99."),
     ],
 )
-def test_regency_codes_run_01_to_69_and_city_codes_71_to_99(banten, kind, code, message):
-    region = Region(code=code, name="Uji", kind=kind, province=banten)
+def test_regency_codes_run_01_to_69_and_city_codes_71_to_99(banten_province, kind, code, message):
+    region = Region(code=code, name="Uji", kind=kind, province=banten_province)
 
     assert message in clean_errors(region)["code"]
 
@@ -125,8 +125,8 @@ def test_regency_codes_run_01_to_69_and_city_codes_71_to_99(banten, kind, code, 
 @pytest.mark.parametrize(
     ("kind", "code"), [("regency", "36.69"), ("city", "36.71"), ("city", "36.99")]
 )
-def test_codes_at_the_edges_of_the_ranges_are_accepted(banten, kind, code):
-    Region(code=code, name="Uji", kind=kind, province=banten).full_clean()
+def test_codes_at_the_edges_of_the_ranges_are_accepted(banten_province, kind, code):
+    Region(code=code, name="Uji", kind=kind, province=banten_province).full_clean()
 
 
 def test_a_malformed_code_is_refused_with_an_example():
@@ -138,12 +138,14 @@ def test_a_malformed_code_is_refused_with_an_example():
     )
 
 
-def test_within_a_province_includes_its_regencies_and_cities(banten, make_region, make_province):
-    serang = make_region(province=banten, code="36.04")
-    kota = make_region(province=banten, code="36.73", kind="city")
+def test_within_a_province_includes_its_regencies_and_cities(
+    banten_province, make_region, make_province
+):
+    serang = make_region(province=banten_province, code="36.04")
+    kota = make_region(province=banten_province, code="36.73", kind="city")
     make_region(province=make_province(code="32"), code="32.04")
 
-    assert set(Region.objects.within(banten)) == {banten, serang, kota}
+    assert set(Region.objects.within(banten_province)) == {banten_province, serang, kota}
     assert list(Region.objects.within(serang)) == [serang]
 
 
@@ -400,7 +402,7 @@ def test_held_on_accepts_a_datetime_and_only_counts_the_post_asked_about(
         start_date=datetime.date(2025, 2, 20),
     )
 
-    moment = datetime.datetime(2025, 10, 24, 9, 0)
+    moment = datetime.datetime(2025, 10, 24, 9, 0, tzinfo=datetime.UTC)
     tenures = Tenure.objects.filter(position=bupati).held_on(moment)
 
     assert [tenure.person for tenure in tenures] == [person]

@@ -8,33 +8,7 @@ from django.urls import reverse
 from cooperation.models import Participant
 from cooperation.views import PREVIEW_SIZE
 from regions.models import Organisation, Position
-
-
-def html(response):
-    return response.content.decode()
-
-
-@pytest.fixture
-def banten(make_province, make_region, make_government, make_organisation):
-    province = make_province(code="36", name="Banten")
-    kabupaten = make_region(province=province, code="36.04", name="Kabupaten Serang")
-    kota = make_region(province=province, code="36.73", name="Kota Serang", kind="city")
-    pemkab = make_government(region=kabupaten, name="Pemerintah Kabupaten Serang")
-    bappeda = make_organisation(
-        slug="bappeda-kabupaten-serang",
-        name="Bappeda Litbang Kabupaten Serang",
-        kind=Organisation.Kind.REGIONAL_AGENCY,
-        parent=pemkab,
-    )
-    return {
-        "province": province,
-        "kabupaten": kabupaten,
-        "kota": kota,
-        "pemprov": make_government(region=province, name="Pemerintah Provinsi Banten"),
-        "pemkab": pemkab,
-        "pemkot": make_government(region=kota, name="Pemerintah Kota Serang"),
-        "bappeda": bappeda,
-    }
+from tests.helpers import html
 
 
 @pytest.fixture

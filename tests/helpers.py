@@ -1,0 +1,113 @@
+"""Helpers shared by test modules (plain functions, not fixtures): import them from here, never
+from another test module."""
+
+import io
+import json
+from pathlib import Path
+
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+FIXTURES = sorted(str(path) for path in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
+CATALOGUE_APPS = ("regions", "cooperation")
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+def html(response):
+    return response.content.decode()
+
+
+def load_fixtures():
+    """Every file in fixtures/, in one loaddata call (what a first installation does)."""
+    call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+def catalogue_models():
+    """The models of the catalogue apps, without django-simple-history's historical models."""
+    return [
+        model
+        for app in CATALOGUE_APPS
+        for model in apps.get_app_config(app).get_models()
+        if not model._meta.label.split(".")[1].startswith("Historical")
+    ]
+
+
+def dump_catalogue():
+    """The catalogue's rows as natural-key JSON (no numeric ids), parsed."""
+    out = io.StringIO()
+    labels = [model._meta.label for model in catalogue_models()]
+    call_command(
+        "dumpdata",
+        *labels,
+        natural_foreign=True,
+        natural_primary=True,
+        format="json",
+        stdout=out,
+    )
+    return json.loads(out.getvalue())
+
+
+# --- Admin ------------------------------------------------------------------------------------
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def change_form_data(response, **changes):
+    """The POST data of an admin change form as rendered (main form and every inline), with
+    ``changes`` applied: what a browser sends when the user edits only those fields."""
+    data = {}
+
+    def add(form):
+        for name, field in form.fields.items():
+            if isinstance(field, forms.FileField):
+                continue
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            else:
+                data[key] = str(value)
+
+    add(response.context["adminform"].form)
+    # The history revert form has no inlines.
+    inlines = response.context.get("inline_admin_formsets", [])
+    for inline in inlines:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        data[f"{formset.prefix}-TOTAL_FORMS"] = len(formset.initial_forms)
+        for form in formset.initial_forms:
+            add(form)
+    data.update(changes)
+    return data
+
+
+def form_errors(response):
+    """The errors at the top of a re-rendered admin change form."""
+    return [str(error) for error in response.context["adminform"].form.non_field_errors()]
+
+
+def changelist(client, model, **params):
+    response = client.get(admin_url(model, "changelist"), params)
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
