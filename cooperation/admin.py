@@ -15,13 +15,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from regions.admin import (
-    CatalogueAdmin,
-    SafeAutocompleteMixin,
-    VersionCheckedAdminMixin,
-    VersionCheckedForm,
-    admin_link,
-)
+from regions.admin import CatalogueAdmin, SafeAutocompleteMixin, admin_link
 from regions.models import Region
 
 from .models import (
@@ -34,7 +28,7 @@ from .models import (
     Sector,
     Source,
 )
-from .services import AGREEMENT_PARTS, agreement_restore_parts
+from .services import agreement_restore_parts
 
 # --- Agreement list filters --------------------------------------------------------------
 
@@ -98,30 +92,6 @@ class RegionListFilter(admin.SimpleListFilter):
         return queryset
 
 
-# --- Concurrent editing -----------------------------------------------------------------
-
-
-class AgreementForm(VersionCheckedForm):
-    """The agreement page's form: a change to the agreement or to any of its parts (on this
-    page, on a part's own page or in the code) since the page was opened refuses the save."""
-
-    @classmethod
-    def history_sources(cls, pk):
-        return super().history_sources(pk) + [
-            part.history.filter(agreement_id=pk) for part in AGREEMENT_PARTS
-        ]
-
-
-class FollowUpForm(VersionCheckedForm):
-    @classmethod
-    def lock(cls, pk):
-        # The agreement first, as its own page does, so that this save and a save of the
-        # agreement page (which also writes follow-ups) wait for each other.
-        agreement = FollowUp.objects.filter(pk=pk).values("agreement")
-        list(Agreement._base_manager.select_for_update().filter(pk__in=agreement).values_list("pk"))
-        super().lock(pk)
-
-
 # --- Agreement and its inlines -----------------------------------------------------------
 
 
@@ -181,7 +151,7 @@ class DocumentInline(DocumentFileMixin, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(VersionCheckedAdminMixin, CatalogueAdmin):
+class AgreementAdmin(CatalogueAdmin):
     list_display = [
         "title",
         "date",
@@ -211,7 +181,6 @@ class AgreementAdmin(VersionCheckedAdminMixin, CatalogueAdmin):
     date_hierarchy = "date"
     actions = ["publish", "unpublish"]
     inlines = [PartyInline, ParticipantInline, FollowUpInline, CitationInline, DocumentInline]
-    form = AgreementForm
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "stage", "category", "is_published"]}),
         (
@@ -338,7 +307,7 @@ class OverdueListFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(VersionCheckedAdminMixin, CatalogueAdmin):
+class FollowUpAdmin(CatalogueAdmin):
     list_display = ["action", "agreement", "responsible", "due_date", "status", "overdue"]
     list_filter = [
         "status",
@@ -349,7 +318,6 @@ class FollowUpAdmin(VersionCheckedAdminMixin, CatalogueAdmin):
     list_select_related = ["agreement", "responsible"]
     autocomplete_fields = ["agreement", "responsible", "source"]
     date_hierarchy = "due_date"
-    form = FollowUpForm
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, follow_up):

@@ -144,6 +144,11 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 
 LOGIN_URL = "admin:login"
 
+# A POST with more fields than this is refused (400) before any form is built. The largest
+# legitimate form is an agreement's page with every inline at its cap (regions.admin
+# INLINE_MAX_FORMS); tests/test_admin_pages.py checks that it fits.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 4000
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The catalogue is public by default; set CATALOGUE_LOGIN_REQUIRED=1 to require a login.

@@ -12,11 +12,13 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, router, transaction
 from django.db.models import Max, Prefetch
+from django.forms.models import _get_foreign_key
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_m2m_reverse_field_name
 
 from .models import Organisation, Person, Position, Region, Tenure
 
@@ -79,51 +81,106 @@ class SafeAutocompleteMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class VersionCheckedForm(forms.ModelForm):
-    """A change form that refuses to save over someone else's change.
+class RecordVersion:
+    """What a change page's version token covers, and which rows its save locks.
 
-    The form carries a hidden version token: the latest history record ids of the record (and
-    of whatever ``history_sources`` adds) when the page was opened. On save the record's row is
-    locked (``SELECT ... FOR UPDATE`` where the database supports it, inside the admin's save
-    transaction) and the token is computed again: if anyone saved in between, the save is
-    refused and the officer is told to reload. Every save through the ORM leaves a history
-    record (django-simple-history), so any change through the admin or the code counts.
+    The token is the latest history record id of the record and of every record the page
+    edits inline (the children: an agreement's parties, follow-ups ...). Every save through the
+    ORM leaves a history record (django-simple-history), so any change through the admin or the
+    code since the page was opened changes the token.
+
+    Before comparing, the save locks (``SELECT ... FOR UPDATE``, inside the admin's save
+    transaction) the record's row, the rows of its children, the rows of the records whose
+    pages edit it inline (its parents: the agreement of a party), and the record's latest
+    history record (a deleted record being restored has no row of its own). Rows are locked in
+    one order (by model, then id) on every page, so two saves wait for each other instead of
+    deadlocking; the second then sees the first one's history record and is refused.
     """
 
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            # A new record cannot be stale; the add page does not show the field, so an error
-            # on it (a tampered value) would be invisible.
-            del self.fields["version"]
-        elif not self.is_bound:
-            self.initial["version"] = self.current_version(self.instance.pk)
+    def __init__(self, model, children=(), parents=()):
+        self.model = model
+        self.children = tuple(children)  # (model, foreign key attname to self.model)
+        self.parents = tuple(parents)  # (model, foreign key attname on self.model)
 
     @classmethod
-    def history_sources(cls, pk):
-        """Historical querysets whose latest record id is part of the version token."""
-        return [cls._meta.model.history.filter(id=pk)]
+    def for_admin(cls, model_admin):
+        """The children are the admin's inlines; the parents, the admins that show this model
+        inline."""
+        model = model_admin.model
+        children = [
+            (inline.model, _get_foreign_key(model, inline.model, inline.fk_name).attname)
+            for inline in model_admin.inlines
+        ]
+        parents = [
+            (other.model, _get_foreign_key(other.model, inline.model, inline.fk_name).attname)
+            for other in model_admin.admin_site._registry.values()
+            for inline in other.inlines
+            if inline.model is model
+        ]
+        return cls(model, children, parents)
 
-    @classmethod
-    def lock(cls, pk):
-        """Lock the record's row until the save transaction ends."""
-        list(cls._meta.model._base_manager.select_for_update().filter(pk=pk).values_list("pk"))
+    def history_sources(self, pk):
+        pk_name = self.model._meta.pk.attname
+        return [self.model.history.filter(**{pk_name: pk})] + [
+            child.history.filter(**{fk: pk}) for child, fk in self.children
+        ]
 
-    @classmethod
-    def current_version(cls, pk):
+    def current(self, pk):
         latest = [
             source.aggregate(latest=Max("history_id"))["latest"] or 0
-            for source in cls.history_sources(pk)
+            for source in self.history_sources(pk)
         ]
         return ".".join(str(number) for number in latest)
 
+    def lock(self, pk):
+        rows = {self.model: {pk}}
+        record = self.model._base_manager.filter(pk=pk)
+        for parent, fk in self.parents:
+            rows.setdefault(parent, set()).update(
+                value for value in record.values_list(fk, flat=True) if value is not None
+            )
+        for child, fk in self.children:
+            rows.setdefault(child, set()).update(
+                child._base_manager.filter(**{fk: pk}).values_list("pk", flat=True)
+            )
+        for model in sorted(rows, key=lambda model: model._meta.label):
+            locked = model._base_manager.select_for_update().filter(pk__in=rows[model])
+            list(locked.order_by("pk").values_list("pk"))
+        pk_name = self.model._meta.pk.attname
+        latest = self.model.history.select_for_update().filter(**{pk_name: pk})
+        list(latest.order_by("-history_id").values_list("history_id")[:1])
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """The change form of every ``CatalogueAdmin``: it refuses to save over someone else's
+    change, and a form opened on a history record (a revert or a restore) starts from that
+    record's many-to-many values as well as its fields.
+
+    The form carries a hidden version token (``RecordVersion``) from when the page was opened;
+    on save the rows are locked and the token computed again: if anyone saved in between, the
+    save is refused and the officer is told to reload. ``CatalogueAdmin.get_form`` sets
+    ``record_version`` and mixes this form into any form an admin declares.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    record_version = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None or self.record_version is None:
+            # A new record cannot be stale; the add page does not show the field, so an error
+            # on it (a tampered value) would be invisible.
+            del self.fields["version"]
+            return
+        if not self.is_bound:
+            self.initial["version"] = self.record_version.current(self.instance.pk)
+            self.initial.update(historical_many_to_many(self.instance, self.fields))
+
     def clean(self):
         cleaned_data = super().clean()
-        pk = self.instance.pk
-        if pk is None:
+        if "version" not in self.fields:
             return cleaned_data
+        pk = self.instance.pk
         name = self._meta.model._meta.verbose_name
         token = cleaned_data.get("version")
         if not token:
@@ -136,8 +193,8 @@ class VersionCheckedForm(forms.ModelForm):
                 code="missing_version",
                 params={"name": name},
             )
-        self.lock(pk)
-        if token != self.current_version(pk):
+        self.record_version.lock(pk)
+        if token != self.record_version.current(pk):
             raise ValidationError(
                 _(
                     "Someone else changed this %(name)s after you opened it, so your changes "
@@ -150,13 +207,66 @@ class VersionCheckedForm(forms.ModelForm):
         return cleaned_data
 
 
-class VersionCheckedAdminMixin:
-    """Admin side of ``VersionCheckedForm``: the hidden token goes on the change page of users
-    who may change the record (and nowhere else, so a read-only page shows no empty row)."""
+def historical_many_to_many(instance, fields):
+    """For an instance built from a history record (``record.instance``), the values its
+    many-to-many fields had then, as form initial data: simple_history keeps them, but the
+    instance itself would show today's values (or none, for a deleted record)."""
+    record = getattr(instance, "_history", None)
+    if record is None:
+        return {}
+    if record.history_type == "-" and record.prev_record is not None:
+        # Deleting a record deletes its many-to-many rows first: the deletion record holds
+        # none of them, the record before it holds what the record had.
+        record = record.prev_record
+    initial = {}
+    for field in record._history_m2m_fields:
+        if field.name in fields:
+            target = get_m2m_reverse_field_name(field)
+            initial[field.name] = list(
+                getattr(record, field.name).values_list(target, flat=True).order_by(target)
+            )
+    return initial
 
+
+class VersionCheckedAdminMixin:
+    """Kept so that admins written before every ``CatalogueAdmin`` checked versions still
+    import; it adds nothing now."""
+
+
+# At most this many rows of one inline on a change page (an inline may set a lower max_num).
+# settings.DATA_UPLOAD_MAX_NUMBER_FIELDS must leave room for a page with every inline full.
+INLINE_MAX_FORMS = 100
+
+
+class CatalogueAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+    """Base admin for the catalogue's models: every change page (and the page's inlines) is
+    version-checked (``VersionCheckedForm``), inlines are capped, and the history view reverts
+    only for users who may change the record."""
+
+    list_per_page = 50
     form = VersionCheckedForm
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = kwargs.get("form", self.form)
+        if not issubclass(form, VersionCheckedForm):
+            # An admin that declares its own form still gets the version check.
+            form = type(form.__name__, (form, VersionCheckedForm), {})
+        kwargs["form"] = form
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        form_class.record_version = RecordVersion.for_admin(self)
+        return form_class
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        # Every inline is capped: a form count inflated by hand in a POST is refused ("Please
+        # submit at most N forms") without building N forms.
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            cap = min(formset.max_num, INLINE_MAX_FORMS)
+            capped = type(formset.__name__, (formset,), {"max_num": cap, "absolute_max": cap})
+            yield capped, inline
+
     def get_fieldsets(self, request, obj=None):
+        # The hidden token goes on the change page of users who may change the record (and
+        # nowhere else, so that a read-only page shows no empty row).
         fieldsets = [
             (name, {**options, "fields": [f for f in options["fields"] if f != "version"]})
             for name, options in super().get_fieldsets(request, obj)
@@ -164,12 +274,6 @@ class VersionCheckedAdminMixin:
         if obj is not None and self.has_change_permission(request, obj):
             fieldsets[0][1]["fields"].append("version")
         return fieldsets
-
-
-class CatalogueAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
-    """Base admin for the catalogue's models: history view with a guarded revert."""
-
-    list_per_page = 50
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # As the change view, in one transaction: a version-checked form locks the row.

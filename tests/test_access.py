@@ -146,3 +146,20 @@ def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(
     assert login_from("203.0.113.99, 198.51.100.7").status_code == 429
     # ... while the officer at another address behind the same proxy gets in.
     assert login_from("198.51.100.8").status_code == 302
+
+
+@pytest.mark.parametrize("forwarded_for", ["unknown", "198.51.100.7:443", "<script>", "a\x00b"])
+def test_a_forwarded_for_entry_that_is_not_an_address_counts_the_connection_s_address(
+    client, officer_account, settings, forwarded_for
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    response = client.post(
+        "/admin/login/",
+        {"username": "petugas", "password": "wrong-password"},
+        REMOTE_ADDR="127.0.0.1",
+        headers={"x-forwarded-for": forwarded_for},
+    )
+
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "127.0.0.1"

@@ -1,6 +1,7 @@
 """What every admin page of the catalogue does, for every registered model of the regions and
 cooperation apps: its list, add, change and history pages open, its list sorts by every column
-and costs the same number of queries at 1 row and at 20.
+and costs the same number of queries at 1 row and at 20, and a save from a page that someone
+else's save made stale is refused.
 
 A model registered later is covered without touching this file, once ``make_rows`` knows how
 to build one of its rows (a test says so when it does not).
@@ -9,8 +10,12 @@ to build one of its rows (a test says so when it does not).
 import datetime
 
 import pytest
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.files.base import ContentFile
+from django.forms.models import _get_foreign_key
+from django.test import Client
 
 from cooperation.models import (
     Agreement,
@@ -22,9 +27,17 @@ from cooperation.models import (
     Sector,
     Source,
 )
-from regions.admin import CatalogueAdmin
+from regions.admin import INLINE_MAX_FORMS, CatalogueAdmin
 from regions.models import Organisation, Person, Position, Region, Tenure
-from tests.helpers import CATALOGUE_APPS, PDF, admin_url, catalogue_models, count_queries
+from tests.helpers import (
+    CATALOGUE_APPS,
+    PDF,
+    admin_url,
+    catalogue_models,
+    change_form_data,
+    count_queries,
+    form_errors,
+)
 
 ADMINS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in CATALOGUE_APPS),
@@ -170,3 +183,112 @@ def test_changelist_queries_do_not_grow_with_the_rows(superuser_client, make_row
 
     assert model.objects.count() >= 20
     assert with_twenty == with_one
+
+
+# --- Nobody's change is lost ------------------------------------------------------------------
+
+STALE = "Someone else changed this {} after you opened it"
+
+
+def second_superuser_client(admin_user):
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    other.force_login(admin_user)
+    return other
+
+
+def history_count(obj):
+    return type(obj).history.filter(id=obj.pk).count()
+
+
+@pytest.mark.parametrize("model", ADMINS, ids=model_id)
+def test_a_save_from_a_page_opened_before_someone_else_saved_is_refused(
+    superuser_client, admin_user, make_rows, model
+):
+    obj = make_rows(model)
+    url = admin_url(model, "change", obj.pk)
+    other = second_superuser_client(admin_user)
+    first_page, second_page = superuser_client.get(url), other.get(url)
+    before = history_count(obj)
+
+    saved = superuser_client.post(url, change_form_data(first_page))
+    refused = other.post(url, change_form_data(second_page))
+
+    assert saved.status_code == 302, saved.context and form_errors(saved)
+    assert refused.status_code == 200
+    [message] = form_errors(refused)
+    assert message.startswith(STALE.format(model._meta.verbose_name))
+    assert history_count(obj) == before + 1
+
+
+INLINES = [
+    (model, inline)
+    for model in ADMINS
+    for inline in admin.site._registry[model].inlines
+    if inline.model in admin.site._registry
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "inline"),
+    INLINES,
+    ids=[f"{model_id(model)}-{inline.__name__}" for model, inline in INLINES],
+)
+def test_a_change_to_a_record_a_page_shows_inline_makes_the_page_stale(
+    superuser_client, make_rows, model, inline
+):
+    """Otherwise the page would save its old copy of that record over the change."""
+    child = make_rows(inline.model)
+    fk = _get_foreign_key(model, inline.model, inline.fk_name)
+    parent = getattr(child, fk.name)
+    url = admin_url(model, "change", parent.pk)
+    page = superuser_client.get(url)
+
+    child.save()  # a change made elsewhere (its own page, another inline, the code)
+    response = superuser_client.post(url, change_form_data(page))
+
+    assert response.status_code == 200
+    assert form_errors(response)[0].startswith(STALE.format(model._meta.verbose_name))
+
+
+# --- Bounded work per request -----------------------------------------------------------------
+
+
+def test_an_inflated_inline_form_count_is_refused_without_building_the_forms(
+    superuser_client, make_agreement
+):
+    agreement = make_agreement()
+    url = admin_url(Agreement, "change", agreement.pk)
+    data = change_form_data(superuser_client.get(url))
+    data["follow_ups-TOTAL_FORMS"] = "1000"
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 200
+    [follow_ups] = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "follow_ups"
+    ]
+    assert len(follow_ups.forms) <= INLINE_MAX_FORMS
+    assert f"Please submit at most {INLINE_MAX_FORMS} forms." in response.content.decode()
+    assert not agreement.follow_ups.exists()
+
+
+def test_a_change_page_with_every_inline_full_fits_within_the_field_limit(rf, admin_user):
+    """DATA_UPLOAD_MAX_NUMBER_FIELDS refuses a POST with more fields than this (400); it must
+    still let through the largest form an officer can fill in."""
+    request = rf.get("/")
+    request.user = admin_user
+    largest = {}
+    for model in ADMINS:
+        model_admin = admin.site._registry[model]
+        fields = len(model_admin.get_form(request)().fields)
+        for formset, _inline in model_admin.get_formsets_with_inlines(request):
+            empty_form = formset(instance=model()).empty_form
+            per_form = sum(
+                not isinstance(field, forms.FileField) for field in empty_form.fields.values()
+            )
+            fields += 4 + formset.max_num * per_form  # the management form, then each row
+        largest[model_id(model)] = fields
+
+    assert max(largest.values()) <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, largest

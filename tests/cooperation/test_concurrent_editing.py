@@ -306,3 +306,26 @@ def test_a_save_waits_for_a_save_in_progress_and_is_then_refused(
     assert form_errors(response)[0].startswith(STALE.format("agreement"))
     edited_agreement.refresh_from_db()
     assert edited_agreement.title == "Judul Ani"
+
+
+# --- Part pages -------------------------------------------------------------------------------
+
+
+def test_a_stale_party_page_does_not_revert_a_role_changed_on_the_agreement_page(
+    group_client, edited_agreement
+):
+    ani, budi = group_client("Editor", "ani"), group_client("Editor", "budi")
+    party = edited_agreement.parties.order_by("id").first()
+    party_url = reverse("admin:cooperation_party_change", args=[party.pk])
+    party_page = budi.get(party_url)
+    data = change_form_data(ani.get(agreement_url(edited_agreement)))
+    data["parties-0-role"] = "host"
+
+    saved = ani.post(agreement_url(edited_agreement), data)
+    refused = budi.post(party_url, change_form_data(party_page))
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    assert form_errors(refused)[0].startswith(STALE.format("party"))
+    party.refresh_from_db()
+    assert party.role == "host"

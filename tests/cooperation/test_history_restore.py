@@ -2,15 +2,19 @@
 parties, participants, follow-up actions, sources and documents come back with it."""
 
 import datetime
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import Client
 from django.urls import reverse
 
 from cooperation.models import Agreement, Citation, Document, Party
-from tests.helpers import change_form_data
+from tests.helpers import change_form_data, form_errors
 
 PDF = b"%PDF-1.7\n%%EOF\n"
 
@@ -25,9 +29,14 @@ def agreement_with_parts(
     make_position,
     make_follow_up,
     make_source,
+    make_sector,
 ):
     settings.MEDIA_ROOT = tmp_path
-    found = make_agreement(title="Kesepakatan Bersama Banten dan Bengkulu", is_published=True)
+    found = make_agreement(
+        title="Kesepakatan Bersama Banten dan Bengkulu",
+        is_published=True,
+        sectors=[make_sector(name="Investasi"), make_sector(name="Pariwisata")],
+    )
     make_participant(found, position=make_position(title="Gubernur Banten"), role="signatory")
     make_follow_up(found, action="Kunjungan balasan ke Bengkulu")
     Citation.objects.create(agreement=found, source=make_source(), note="berita penandatanganan")
@@ -50,6 +59,7 @@ def agreement_with_parts(
 
 def parts(agreement_with_parts):
     return {
+        "sectors": sorted(agreement_with_parts.sectors.values_list("name", flat=True)),
         "parties": sorted(agreement_with_parts.parties.values_list("organisation__name", "role")),
         "participants": sorted(
             agreement_with_parts.participants.values_list("position__title", "role")
@@ -119,3 +129,70 @@ def test_a_part_whose_organisation_was_deleted_since_stays_out(
     restored = Agreement.objects.get(pk=pk)
     assert restored.parties.count() == 1
     assert restored.follow_ups.count() == 1
+
+
+def test_reverting_an_agreement_brings_back_the_sectors_it_had_then(
+    superuser_client, make_agreement, make_sector
+):
+    investment, tourism = make_sector(name="Investasi"), make_sector(name="Pariwisata")
+    agreement = make_agreement(sectors=[investment])
+    url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+    superuser_client.post(url, change_form_data(superuser_client.get(url), sectors=[tourism.pk]))
+    assert list(agreement.sectors.all()) == [tourism]
+    before_the_edit = agreement.history.order_by("history_id")[1]  # the sector was just set
+    assert list(before_the_edit.sectors.values_list("sector", flat=True)) == [investment.pk]
+    revert_url = reverse(
+        "admin:cooperation_agreement_simple_history",
+        args=[agreement.pk, before_the_edit.history_id],
+    )
+
+    response = superuser_client.post(revert_url, change_form_data(superuser_client.get(revert_url)))
+
+    assert response.status_code == 302
+    assert list(agreement.sectors.all()) == [investment]
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks (SELECT ... FOR UPDATE) need PostgreSQL"
+)
+
+
+# Committing test (its own threads and connections); the database may have been flushed by the
+# browser tests, so the officers are superusers here rather than Editors.
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_restoring_one_deleted_agreement_at_once_get_one_restore_and_a_message(
+    make_agreement, django_user_model
+):
+    agreement = make_agreement(title="Kunjungan kerja ke Kota Bandung")
+    pk = agreement.pk
+    agreement.delete()
+    last = Agreement.history.filter(id=pk, history_type="-").get()
+    revert_url = reverse("admin:cooperation_agreement_simple_history", args=[pk, last.history_id])
+    ani, budi = Client(HTTP_ACCEPT_LANGUAGE="en"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    ani.force_login(django_user_model.objects.create_superuser("ani"))
+    budi.force_login(django_user_model.objects.create_superuser("budi"))
+    budi.raise_request_exception = False
+    ani_data = change_form_data(ani.get(revert_url))
+    budi_data = change_form_data(budi.get(revert_url))
+    responses = []
+
+    def budi_restores():
+        try:
+            responses.append(budi.post(revert_url, budi_data))
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        # Ani's restore is saved but not yet committed when Budi's arrives.
+        assert ani.post(revert_url, ani_data).status_code == 302
+        thread = threading.Thread(target=budi_restores)
+        thread.start()
+        time.sleep(1)
+    thread.join(timeout=30)
+
+    [response] = responses
+    assert response.status_code == 200
+    assert form_errors(response)[0].startswith("Someone else changed this agreement")
+    assert Agreement.objects.filter(pk=pk).count() == 1
+    assert Agreement.history.filter(id=pk, history_type="+").count() == 2  # made, restored once
