@@ -1,21 +1,25 @@
 """Filters for the public catalogue's lists (django-filter).
 
 Every filter is declared explicitly. Values that name a record (a region, an organisation, a
-sector) are looked up by their natural key (code or slug), so a filtered list is a readable link.
+sector) are looked up by their natural key (code or slug), so a filtered list is a readable link;
+the organisations, sectors and countries offered are those the reader may know of
+(cooperation/selectors.py), never one known only through drafts.
 Bad input becomes a form error, never a database error: text fields reject NUL characters
 (Django's CharField does so) and the record choices do the same before they query.
 """
+
+from functools import partial
 
 import django_filters
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from regions.models import INDONESIA, Organisation, Region
+from regions.models import Region
 
-from .models import Agreement, FollowUp, Party, Sector
+from .models import Agreement, FollowUp, Party
+from .selectors import reader, visible_foreign_countries, visible_organisations, visible_sectors
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SEARCH_MAX_LENGTH = 200
@@ -48,15 +52,12 @@ class YearFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
-def foreign_countries():
-    """The countries of the foreign organisations in the catalogue, by name."""
-    codes = set(
-        Organisation.objects.exclude(country=INDONESIA)
-        .order_by()
-        .values_list("country", flat=True)
-        .distinct()
-    )
-    return [(code, name) for code, name in countries if code in codes]
+def known_organisations(request):
+    return visible_organisations(reader(request))
+
+
+def known_sectors(request):
+    return visible_sectors(reader(request))
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -76,7 +77,7 @@ class AgreementFilter(django_filters.FilterSet):
     )
     partner = SafeModelChoiceFilter(
         label=_("Partner organisation"),
-        queryset=Organisation.objects.all(),
+        queryset=known_organisations,
         to_field_name="slug",
         method="filter_partner",
         empty_label=_("All organisations"),
@@ -95,14 +96,14 @@ class AgreementFilter(django_filters.FilterSet):
     )
     sector = SafeModelChoiceFilter(
         label=_("Sector"),
-        queryset=Sector.objects.all(),
+        queryset=known_sectors,
         to_field_name="slug",
         field_name="sectors",
         empty_label=_("All sectors"),
     )
     country = django_filters.ChoiceFilter(
         label=_("Country of a foreign partner"),
-        choices=foreign_countries,
+        choices=(),  # set per reader in __init__
         method="filter_country",
         empty_label=_("Any country"),
     )
@@ -150,6 +151,13 @@ class AgreementFilter(django_filters.FilterSet):
             "open_follow_ups",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Choices follow what this reader may know of (cooperation/selectors.py).
+        self.filters["country"].extra["choices"] = partial(
+            visible_foreign_countries, reader(self.request)
+        )
+
     def filter_text(self, queryset, name, value):
         return queryset.search(value) if value else queryset
 
@@ -187,7 +195,7 @@ class FollowUpFilter(django_filters.FilterSet):
     )
     responsible = SafeModelChoiceFilter(
         label=_("Responsible organisation"),
-        queryset=Organisation.objects.all(),
+        queryset=known_organisations,
         to_field_name="slug",
         empty_label=_("All organisations"),
     )

@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
-from regions.models import Organisation, Person, Position, Region, Tenure
+from regions.models import Organisation, Position, Region, Tenure
 
 from .filters import AgreementFilter, FollowUpFilter
 from .models import (
@@ -29,17 +29,15 @@ from .models import (
     FollowUp,
     Participant,
     Party,
+    can_see_drafts,
 )
+from .selectors import visible_organisations, visible_people
 
 PAGE_SIZE = 20
 HOME_LIST_SIZE = 10
 PREVIEW_SIZE = 20  # rows of a secondary list on a detail page, e.g. a region's partners
 DUE_SOON_DAYS = 30
 ENDING_SOON_DAYS = 90
-
-
-def can_see_drafts(user):
-    return user.is_authenticated and user.is_staff
 
 
 class CatalogueMixin:
@@ -246,9 +244,11 @@ class RegionDetailView(CatalogueMixin, DetailView):
     def get_context_data(self, **kwargs):
         region = self.object
         within = Region.objects.within(region)
+        user = self.request.user
         government = (
-            Organisation.objects.filter(kind=Organisation.Kind.REGIONAL_GOVERNMENT, region=region)
-            .prefetch_related("units")
+            visible_organisations(user)
+            .filter(kind=Organisation.Kind.REGIONAL_GOVERNMENT, region=region)
+            .prefetch_related(Prefetch("units", queryset=visible_organisations(user)))
             .first()
         )
         leaders = (
@@ -257,6 +257,7 @@ class RegionDetailView(CatalogueMixin, DetailView):
                 position__organisation__kind=Organisation.Kind.REGIONAL_GOVERNMENT,
                 position__organisation__region=region,
                 position__role__in=[Position.Role.HEAD, Position.Role.DEPUTY_HEAD],
+                person__in=visible_people(user).values("pk"),
             )
             .select_related("person", "position")
             .order_by(
@@ -286,18 +287,31 @@ class RegionDetailView(CatalogueMixin, DetailView):
 
 
 class OrganisationDetailView(CatalogueMixin, DetailView):
+    """An organisation the reader may know of (cooperation/selectors.py), else 404."""
+
     template_name = "regions/organisation_detail.html"
-    queryset = Organisation.objects.select_related("region", "parent").prefetch_related(
-        "units",
-        Prefetch(
-            "positions",
-            queryset=Position.objects.prefetch_related(
+
+    def get_queryset(self):
+        user = self.request.user
+        people = visible_people(user).values("pk")
+        return (
+            visible_organisations(user)
+            .select_related("region", "parent")
+            .prefetch_related(
+                Prefetch("units", queryset=visible_organisations(user)),
                 Prefetch(
-                    "tenures", queryset=Tenure.objects.with_succession().select_related("person")
-                )
-            ),
-        ),
-    )
+                    "positions",
+                    queryset=Position.objects.prefetch_related(
+                        Prefetch(
+                            "tenures",
+                            queryset=Tenure.objects.with_succession()
+                            .filter(person__in=people)
+                            .select_related("person"),
+                        )
+                    ),
+                ),
+            )
+        )
 
     def get_context_data(self, **kwargs):
         parties = (
@@ -322,15 +336,19 @@ class OrganisationDetailView(CatalogueMixin, DetailView):
 
 
 class PersonDetailView(CatalogueMixin, DetailView):
+    """An official the reader may know of (cooperation/selectors.py), else 404."""
+
     template_name = "regions/person_detail.html"
-    queryset = Person.objects.prefetch_related(
-        Prefetch(
-            "tenures",
-            queryset=Tenure.objects.with_succession().select_related(
-                "position__organisation__region"
-            ),
+
+    def get_queryset(self):
+        return visible_people(self.request.user).prefetch_related(
+            Prefetch(
+                "tenures",
+                queryset=Tenure.objects.with_succession().select_related(
+                    "position__organisation__region"
+                ),
+            )
         )
-    )
 
     def get_context_data(self, **kwargs):
         participations = (

@@ -1,7 +1,13 @@
 """The cooperation app's models, one module per concept; import them from here
 (``from cooperation.models import Agreement``)."""
 
-from .agreements import STALLED_AFTER_MONTHS, Agreement, AgreementQuerySet, Sector
+from .agreements import (
+    STALLED_AFTER_MONTHS,
+    Agreement,
+    AgreementQuerySet,
+    Sector,
+    can_see_drafts,
+)
 from .base import AgreementPartManager
 from .clock import months_before, today
 from .documents import (
@@ -32,6 +38,7 @@ __all__ = [
     "Party",
     "Sector",
     "Source",
+    "can_see_drafts",
     "document_upload_to",
     "is_new_upload",
     "months_before",

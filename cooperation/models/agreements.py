@@ -43,13 +43,19 @@ class Sector(SlugNaturalKeyMixin, models.Model):
         return self.name
 
 
+def can_see_drafts(user):
+    """Drafts are for staff only."""
+    return user.is_authenticated and user.is_staff
+
+
 class AgreementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
     def visible_to(self, user):
-        """Drafts are for staff only."""
-        if user.is_authenticated and user.is_staff:
+        """The agreements ``user`` may see (``can_see_drafts``). What they may know of beyond
+        agreements follows from these: cooperation/selectors.py."""
+        if can_see_drafts(user):
             return self
         return self.published()
 
