@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata fixtures/*.json
+	$(BIN)/python manage.py seed_catalogue
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
