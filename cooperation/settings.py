@@ -97,6 +97,15 @@ DATABASES = {
     )
 }
 
+# A database that does not answer the connection attempt fails it after this many seconds
+# (PostgreSQL; the request then shows the 503 page) instead of holding the worker.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DJANGO_DB_CONNECT_TIMEOUT", 5
+    )
+# /healthz answers 503 when the database has not answered within this many seconds.
+HEALTHZ_TIMEOUT = env_int("DJANGO_HEALTHZ_TIMEOUT", 3)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes checks every login (admin and staff) first, then Django checks the password.
@@ -153,6 +162,48 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The catalogue is public by default; set CATALOGUE_LOGIN_REQUIRED=1 to require a login.
 CATALOGUE_LOGIN_REQUIRED = env_bool("CATALOGUE_LOGIN_REQUIRED", False)
+
+# --- Logs and error mail ---------------------------------------------------------------------
+# One JSON object per line on standard error (cooperation/log.py): unhandled exceptions with
+# their traceback, request path, status and user id, and security events (CSRF failures,
+# disallowed hosts, lockouts). With DJANGO_ADMINS set, each server error is also mailed.
+
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()
+ADMINS = [
+    (address.split("@")[0], address) for address in env_list("DJANGO_ADMINS", []) if "@" in address
+]
+SERVER_EMAIL = env_str("DJANGO_SERVER_EMAIL", "root@localhost")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {"json": {"()": "cooperation.log.JsonFormatter"}},
+    "handlers": {
+        "stderr": {"class": "cooperation.log.StderrHandler", "formatter": "json"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"level": LOG_LEVEL, "propagate": True},
+        # Server errors are mailed too (nothing is sent while ADMINS is empty).
+        "django.request": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        "django.security": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        "axes.apps": {"level": "WARNING"},  # not its start-up banner in every command
+        # A scanner's wrong Host header is logged, never mailed.
+        "django.security.DisallowedHost": {"handlers": [], "propagate": True},
+    },
+}
 
 # --- Production: HTTPS, security headers, sessions and login lockout -------------------------
 # Every switch defaults to the strict value when debug is off; see README.md, "Production".
