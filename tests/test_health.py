@@ -85,12 +85,9 @@ def test_a_database_that_never_answers_the_connection_is_given_up_on(monkeypatch
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
-    monkeypatch.setitem(
-        connections.settings,
-        "hung",
-        {**connections.settings["default"], "HOST": "127.0.0.1", "PORT": silent.getsockname()[1]},
-    )
-    monkeypatch.setattr(health, "DATABASE", "hung")
+    # New connections (the check's) go to the silent server; the test's own stays open.
+    monkeypatch.setitem(connections.settings["default"], "HOST", "127.0.0.1")
+    monkeypatch.setitem(connections.settings["default"], "PORT", silent.getsockname()[1])
     answers = []
     thread = threading.Thread(target=lambda: answers.append(health.database_answers()))
 
