@@ -4,6 +4,7 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.middleware.security import SecurityMiddleware
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 
@@ -56,3 +57,13 @@ def database_unavailable_response():
     # An outage page must not be cached as if it were the page itself.
     response["Cache-Control"] = "no-store"
     return response
+
+
+class ResponseSecurityHeadersMiddleware(SecurityMiddleware):
+    """SecurityMiddleware's response headers (nosniff, Referrer-Policy, Cross-Origin-Opener-Policy,
+    HSTS) on every response, placed first in MIDDLEWARE: Django's own SecurityMiddleware skips
+    them when its request step fails, as it does for a plain-HTTP request with a wrong ``Host``
+    (refused with a 400 while it builds the HTTPS redirect). It never redirects itself."""
+
+    def process_request(self, request):
+        return None

@@ -15,6 +15,7 @@ from django.db.models import Case, Count, F, Prefetch, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
@@ -46,7 +47,11 @@ class CatalogueMixin:
     def dispatch(self, request, *args, **kwargs):
         if settings.CATALOGUE_LOGIN_REQUIRED and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        if settings.CATALOGUE_LOGIN_REQUIRED or can_see_drafts(request.user):
+            # The page shows drafts, or is for signed-in readers: no shared cache may keep it.
+            patch_cache_control(response, private=True)
+        return response
 
     def visible_agreements(self):
         return Agreement.objects.visible_to(self.request.user)

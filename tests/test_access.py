@@ -163,3 +163,35 @@ def test_a_forwarded_for_entry_that_is_not_an_address_counts_the_connection_s_ad
 
     assert response.status_code == 200
     assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+
+
+# --- Readers' login (CATALOGUE_LOGIN_REQUIRED) ----------------------------------------------------
+
+
+def test_a_reader_who_is_not_staff_logs_in_and_reads_the_catalogue(
+    client, settings, django_user_model
+):
+    settings.CATALOGUE_LOGIN_REQUIRED = True
+    django_user_model.objects.create_user("pembaca", password=PASSWORD)
+
+    sent = client.get("/agreements/")
+    response = client.post(
+        sent["Location"], {"username": "pembaca", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+
+    assert sent["Location"] == "/login/?next=/agreements/"
+    assert response.status_code == 302
+    assert response["Location"] == "/agreements/"
+    assert client.get("/agreements/").status_code == 200
+
+
+def test_a_login_asked_for_by_no_page_lands_on_the_home_page(client, settings, django_user_model):
+    settings.CATALOGUE_LOGIN_REQUIRED = True
+    django_user_model.objects.create_user("pembaca", password=PASSWORD)
+
+    response = client.post(
+        "/login/", {"username": "pembaca", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200

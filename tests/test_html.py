@@ -21,6 +21,7 @@ def catalogue_urls():
         reverse("cooperation:followup_list") + "?status=nonsense",
         reverse("regions:region_list"),
         reverse("cooperation:agreement_list") + "?page=999",  # 404 page
+        reverse("login"),
     ]
     urls += [agreement.get_absolute_url() for agreement in Agreement.objects.all()]
     urls += [

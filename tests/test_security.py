@@ -274,3 +274,31 @@ def test_pages_link_hashed_static_files_served_compressed_and_cached_forever(
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
     assert "immutable" in response["Cache-Control"]
+
+
+# Headers on every response, caching of staff pages.
+
+
+def test_redirects_and_the_disallowed_host_page_carry_the_security_headers(settings):
+    slash_redirect = Client().get("/agreements")
+    wrong_host = Client().get("/", headers={"host": "attacker.example"})
+    settings.SECURE_SSL_REDIRECT = True  # as in production
+    https_redirect = Client().get("/agreements/")
+    wrong_host_over_http = Client().get("/", headers={"host": "attacker.example"})
+
+    assert [slash_redirect.status_code, https_redirect.status_code] == [301, 301]
+    assert [wrong_host.status_code, wrong_host_over_http.status_code] == [400, 400]
+    for response in (slash_redirect, https_redirect, wrong_host, wrong_host_over_http):
+        assert_security_headers(response)
+
+
+def test_pages_that_show_drafts_are_private_to_the_browser(client, admin_user, make_agreement):
+    agreement = make_agreement(is_published=False)
+    public = client.get("/")
+    client.force_login(admin_user)
+
+    for url in ("/", "/agreements/", agreement.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "private" in response["Cache-Control"], url
+    assert "private" not in public.get("Cache-Control", "")

@@ -18,6 +18,7 @@ names = [
     "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD", "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE", "CSRF_TRUSTED_ORIGINS", "ALLOWED_HOSTS", "STORAGES",
+    "LANGUAGE_COOKIE_SECURE", "LANGUAGE_COOKIE_SAMESITE",
 ]
 print(json.dumps({name: getattr(settings, name) for name in names}))
 """
@@ -90,6 +91,8 @@ def test_production_defaults_are_strict_https():
     assert values["SECURE_HSTS_PRELOAD"] is True
     assert values["SESSION_COOKIE_SECURE"] is True
     assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["LANGUAGE_COOKIE_SECURE"] is True
+    assert values["LANGUAGE_COOKIE_SAMESITE"] == "Lax"
     # A client talking to Django directly must not be able to claim HTTPS by a header.
     assert values["SECURE_PROXY_SSL_HEADER"] is None
     assert values["ALLOWED_HOSTS"] == ["kerjasama.example.go.id"]

@@ -239,7 +239,7 @@ def test_documents_ask_for_a_login_when_the_catalogue_requires_it(
     response = client.get(document.get_absolute_url())
 
     assert response.status_code == 302
-    assert reverse("admin:login") in response["Location"]
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_a_document_whose_file_is_missing_is_404_not_500(client, make_agreement, make_document):

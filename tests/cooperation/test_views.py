@@ -365,13 +365,13 @@ def test_follow_up_list_hides_follow_ups_of_drafts(client, make_agreement, make_
     "url",
     ["/", "/agreements/?stage=exploration", "/follow-ups/", "/regions/", "/regions/36/"],
 )
-def test_login_required_setting_sends_visitors_to_the_admin_login(client, settings, db, url):
+def test_login_required_setting_sends_visitors_to_the_login_page(client, settings, db, url):
     settings.CATALOGUE_LOGIN_REQUIRED = True
 
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/?next=")
+    assert response["Location"].startswith("/login/?next=")
 
 
 def test_login_required_setting_lets_signed_in_users_read(client, settings, django_user_model):
