@@ -138,6 +138,16 @@ def test_an_agency_of_a_regional_government_still_makes_a_ksdd(
     assert category(agreement) == Agreement.Category.KSDD
 
 
+def test_a_regional_parliament_is_a_regional_party_and_still_makes_a_ksdd(
+    make_agreement, make_government, make_organisation
+):
+    dprd = make_organisation(name="DPRD Kabupaten Serang", kind="regional_parliament")
+
+    agreement = make_agreement(parties=[make_government(), dprd])
+
+    assert category(agreement) == Agreement.Category.KSDD
+
+
 def test_a_company_makes_a_ksdpk(make_agreement, make_government, make_organisation):
     company = make_organisation(name="PT Contoh", kind="company")
 

@@ -107,6 +107,7 @@ def test_home_lists_overdue_and_soon_due_follow_ups(client, make_agreement, make
 def test_home_lists_agreements_whose_validity_ends_within_90_days(client, make_agreement, today):
     make_agreement(title="Berakhir segera", valid_until=today + datetime.timedelta(days=60))
     make_agreement(title="Masih lama", valid_until=today + datetime.timedelta(days=200))
+    make_agreement(title="Sudah berakhir", valid_until=today - datetime.timedelta(days=1))
 
     response = client.get(reverse("cooperation:home"))
 
@@ -326,12 +327,17 @@ def test_unknown_agreement_is_404(client, db):
 
 
 @pytest.mark.urls(__name__)
-def test_editors_get_a_link_to_the_admin_and_visitors_do_not(client, admin_user, signing):
+def test_only_users_who_may_edit_get_a_link_to_the_admin(
+    client, admin_user, signing, editor_client, viewer_client
+):
     edit_url = reverse("admin:cooperation_agreement_change", args=[signing.pk])
+    link = f'<a href="{edit_url}">'
 
     assert edit_url not in html(client.get(signing.get_absolute_url()))
+    assert edit_url not in html(viewer_client.get(signing.get_absolute_url()))  # staff, read-only
+    assert link in html(editor_client.get(signing.get_absolute_url()))
     client.force_login(admin_user)
-    assert f'<a href="{edit_url}">' in html(client.get(signing.get_absolute_url()))
+    assert link in html(client.get(signing.get_absolute_url()))
 
 
 # --- Follow-ups list ----------------------------------------------------------------------
