@@ -1,9 +1,13 @@
 """The Editor and Viewer groups, tried from a real login."""
 
 import importlib
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -356,3 +360,19 @@ def test_editor_admin_index_lists_the_catalogue_but_not_users(login):
     assert reverse("admin:cooperation_agreement_changelist") in content
     assert reverse("admin:regions_region_changelist") in content
     assert reverse("admin:auth_user_changelist") not in content
+
+
+# --- The README's way to create an officer's account ----------------------------------------
+
+
+def test_the_readme_creates_an_editor_who_is_not_a_superuser(django_user_model):
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    command = re.search(r'manage\.py shell -c "(.*?)"\n', readme, re.DOTALL).group(1)
+
+    call_command("shell", command=command.replace("\\\n", ""))  # as the shell joins it
+
+    officer = django_user_model.objects.get(username="ani")
+    assert officer.is_staff and not officer.is_superuser
+    assert list(officer.groups.values_list("name", flat=True)) == ["Editor"]
+    assert officer.has_perm("cooperation.change_agreement")
+    assert not officer.has_perm("cooperation.delete_agreement")
