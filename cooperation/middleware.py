@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.security import SecurityMiddleware
@@ -67,3 +68,33 @@ class ResponseSecurityHeadersMiddleware(SecurityMiddleware):
 
     def process_request(self, request):
         return None
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body larger than its sender may send (413), from its Content-Length,
+    before anything reads it: Django limits form fields but not uploaded files, so without this
+    a 300 MB upload to any form would be read in full. Staff may send
+    ``MAX_STAFF_REQUEST_BODY`` (a 20 MB document and its form); everyone else Django's
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``. A body without Content-Length (chunked) is not read by
+    Django at all. Placed after the authentication middleware, before any view reads POST."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if request.user.is_authenticated and request.user.is_staff:
+                limit = settings.MAX_STAFF_REQUEST_BODY
+            if length > limit:
+                message = gettext(
+                    "The request is too large: at most %(size)s MB can be sent at once."
+                ) % {"size": f"{limit / (1024 * 1024):g}"}
+                response = HttpResponse(message, status=413, content_type="text/plain")
+                response["Connection"] = "close"
+                return response
+        return self.get_response(request)

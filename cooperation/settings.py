@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "cooperation.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cooperation.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
@@ -163,6 +164,9 @@ LOGIN_REDIRECT_URL = "cooperation:home"
 # legitimate form is an agreement's page with every inline at its cap (regions.admin
 # INLINE_MAX_FORMS); tests/test_admin_pages.py checks that it fits.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 4000
+# The largest request body staff may send (a 20 MB document and its form); others may send
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB). Larger ones are refused before they are read.
+MAX_STAFF_REQUEST_BODY = 25 * 1024 * 1024
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -1,10 +1,13 @@
 """Files kept with an agreement: signed texts, annexes, minutes, photos."""
 
 import uuid
+from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -147,3 +150,48 @@ class Document(models.Model):
             kind = sniff_document(self.file)
             if kind:
                 self.content_type = kind[0]
+
+
+# --- Files of removed documents ---------------------------------------------------------------
+# Storage housekeeping, not domain logic: it must follow every way a document is deleted or its
+# file replaced (the agreement page, the document's page, a bulk delete, the code), so it hangs
+# on the model's signals. Files go only once the transaction has committed (a rolled-back save
+# keeps them), and only when no document refers to them any more. A document deleted together
+# with its agreement keeps its file: restoring the agreement from its history brings the
+# document back (cooperation.services.agreement_restore_parts), and it must download again.
+
+
+@receiver(pre_save, sender=Document)
+def _remember_the_stored_file(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    instance._stored_file = (
+        sender._base_manager.filter(pk=instance.pk).values_list("file", flat=True).first()
+    )
+
+
+@receiver(post_save, sender=Document)
+def _remove_a_replaced_file(sender, instance, raw=False, **kwargs):
+    previous = getattr(instance, "_stored_file", None)
+    if previous and previous != instance.file.name:
+        transaction.on_commit(partial(remove_unused_file, previous))
+
+
+@receiver(post_delete, sender=Document)
+def _remove_a_deleted_document_s_file(sender, instance, **kwargs):
+    if instance.file:
+        transaction.on_commit(
+            partial(remove_unused_file, instance.file.name, agreement_id=instance.agreement_id)
+        )
+
+
+def remove_unused_file(name, agreement_id=None):
+    """Delete a stored file no document refers to, unless its document went with its agreement
+    (``agreement_id`` no longer exists)."""
+    from .agreements import Agreement
+
+    if Document._base_manager.filter(file=name).exists():
+        return
+    if agreement_id is not None and not Agreement._base_manager.filter(pk=agreement_id).exists():
+        return
+    Document._meta.get_field("file").storage.delete(name)

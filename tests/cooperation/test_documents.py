@@ -295,3 +295,84 @@ def test_an_agreement_without_documents_says_so(client, make_agreement):
     response = client.get(agreement.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
 
     assert "No documents recorded." in response.content.decode()
+
+
+# --- Files on disk follow the documents -------------------------------------------------------
+
+
+def stored(document):
+    return Path(document.file.path)
+
+
+def test_a_removed_document_s_file_is_deleted_once_the_save_commits(
+    editor_client, media, make_agreement, make_document, django_capture_on_commit_callbacks
+):
+    agreement = make_agreement()
+    document = make_document(agreement, title="Dokumen yang salah")
+    url = reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+    data = change_form_data(editor_client.get(url))
+    data["documents-0-DELETE"] = "on"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(url, data)
+
+    assert response.status_code == 302
+    assert not stored(document).exists()
+
+
+def test_a_replaced_file_is_deleted_and_the_new_one_kept(
+    superuser_client, media, make_agreement, make_document, django_capture_on_commit_callbacks
+):
+    document = make_document(make_agreement())
+    old = stored(document)
+    url = reverse("admin:cooperation_document_change", args=[document.pk])
+    data = change_form_data(superuser_client.get(url))
+    data["file"] = SimpleUploadedFile("naskah-baru.pdf", PDF + b"% versi baru\n")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = superuser_client.post(url, data)
+
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert not old.exists()
+    assert stored(document).read_bytes() == PDF + b"% versi baru\n"
+
+
+def test_the_files_of_a_deleted_agreement_stay_for_its_restore(
+    superuser_client, media, make_agreement, make_document, django_capture_on_commit_callbacks
+):
+    agreement = make_agreement()
+    document = make_document(agreement)
+    url = reverse("admin:cooperation_agreement_delete", args=[agreement.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = superuser_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert stored(document).read_bytes() == PDF
+
+
+# --- Request bodies ---------------------------------------------------------------------------
+
+
+def post_declaring(client, megabytes):
+    """A POST that says it carries ``megabytes`` MB (it carries one byte: nothing may read on)."""
+    return client.generic(
+        "POST",
+        "/admin/login/",
+        b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(megabytes * 1024 * 1024),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_a_large_anonymous_upload_is_refused_before_it_is_read(client):
+    response = post_declaring(client, 300)
+
+    assert response.status_code == 413
+    assert "at most 2.5 MB can be sent at once" in response.content.decode()
+
+
+def test_staff_may_send_a_document_but_not_more_than_25_mb(editor_client):
+    assert post_declaring(editor_client, 26).status_code == 413
