@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The Nu HTML Checker (the W3C's validator) for tests/test_html.py, from npm, run with Java.
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
 .PHONY: run test install messages
 
@@ -19,7 +21,10 @@ run: install
 	$(BIN)/python manage.py seed_catalogue
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+$(VNU_JAR):
+	npm install --prefix $(VENV)/vnu --no-save --no-audit --no-fund --loglevel=error vnu-jar@26.9.27
+
+test: install $(VNU_JAR)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run

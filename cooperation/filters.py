@@ -8,6 +8,8 @@ Bad input becomes a form error, never a database error: text fields reject NUL c
 (Django's CharField does so) and the record choices do the same before they query.
 """
 
+import datetime
+import re
 from functools import partial
 
 import django_filters
@@ -21,7 +23,33 @@ from regions.models import Region
 from .models import Agreement, FollowUp, Party
 from .selectors import reader, visible_foreign_countries, visible_organisations, visible_sectors
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+class DateInput(forms.DateInput):
+    """A date picker (``type="date"``). A value that is not a date (2025-02-30) is not put back
+    into it: the HTML standard allows only a valid date there, and the field's error already
+    says what was wrong."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)
+
+
+DATE_WIDGET = DateInput(format="%Y-%m-%d")
+
+
+class NumberInput(forms.NumberInput):
+    """A number field that, like ``DateInput``, puts back only a valid number."""
+
+    def format_value(self, value):
+        if isinstance(value, str) and not re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", value):
+            return None
+        return super().format_value(value)
 SEARCH_MAX_LENGTH = 200
 
 
@@ -47,6 +75,7 @@ class YearFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", NumberInput)
         kwargs.setdefault("min_value", 1945)
         kwargs.setdefault("max_value", 2100)
         super().__init__(*args, **kwargs)

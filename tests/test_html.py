@@ -1,8 +1,17 @@
 """Every catalogue page is valid HTML: html5lib's strict parser (the HTML standard's parsing
-algorithm) finds no parse error, and no id is used twice."""
+algorithm) finds no parse error, no id is used twice, and the Nu HTML Checker (vnu.jar, the
+W3C's validator, installed by `make install` from npm's vnu-jar and run with Java) reports no
+error."""
+
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
 
 import html5lib
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from cooperation.models import Agreement, FollowUp
@@ -43,6 +52,35 @@ def assert_valid_html(content, url):
     assert not duplicates, f"{url}: ids used twice: {duplicates}"
 
 
+VNU_JAR = Path(
+    os.environ.get("VNU_JAR")
+    or Path(settings.BASE_DIR, ".venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar")
+)
+
+
+def nu_checker_errors(pages):
+    """The Nu HTML Checker's errors for ``pages`` ({name: html bytes}), in one run of vnu.jar."""
+    assert VNU_JAR.exists(), f"{VNU_JAR} is missing: run `make install` (npm's vnu-jar)"
+    with tempfile.TemporaryDirectory() as directory:
+        paths = {}
+        for index, (name, content) in enumerate(pages.items()):
+            path = Path(directory, f"page-{index}.html")
+            path.write_bytes(content)
+            paths[path.name] = name
+        result = subprocess.run(
+            ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", directory],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    messages = json.loads(result.stderr)["messages"]
+    return [
+        f"{paths.get(message.get('url', '').rsplit('/', 1)[-1], message.get('url'))}: "
+        f"line {message.get('lastLine')}: {message['message']}"
+        for message in messages
+    ]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("staff", [False, True], ids=["visitor", "staff"])
 def test_every_catalogue_page_is_valid_html(client, admin_user, staff):
@@ -51,7 +89,26 @@ def test_every_catalogue_page_is_valid_html(client, admin_user, staff):
     if staff:
         client.force_login(admin_user)
 
+    pages = {}
     for url in catalogue_urls():
         response = client.get(url)
+        if url == reverse("login") and staff:
+            assert response.status_code == 302  # already logged in
+            continue
         assert response.status_code in (200, 404), url
         assert_valid_html(response.content, url)
+        pages[url] = response.content
+
+    errors = nu_checker_errors(pages)
+    assert not errors, "\n".join(errors)
+
+
+def test_the_nu_checker_reports_an_error_it_should(db):
+    """The checker really runs: an empty form action (once on our list pages) is an error."""
+    page = b'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>x</title></head>'
+    page += b'<body><form action="" method="get"></form></body></html>'
+
+    [error] = nu_checker_errors({"/broken/": page})
+
+    assert error.startswith("/broken/: line 1: Bad value")
+    assert "action" in error
