@@ -350,6 +350,17 @@ def test_an_open_follow_up_past_its_due_date_is_overdue(
     assert FollowUp.objects.overdue().filter(pk=follow_up.pk).exists() is overdue
 
 
+def test_overdue_follows_the_date_in_jakarta_not_the_machine_s(
+    clock, make_agreement, make_follow_up
+):
+    clock.move_to(datetime.datetime(2026, 12, 1, 18, 30, tzinfo=datetime.UTC))  # 01:30 WIB
+    follow_up = make_follow_up(make_agreement(), due_date=datetime.date(2026, 12, 1))
+
+    assert clock.today == datetime.date(2026, 12, 2)
+    assert follow_up.is_overdue
+    assert FollowUp.objects.overdue().filter(pk=follow_up.pk).exists()
+
+
 def test_overdue_can_be_asked_for_another_day(make_agreement, make_follow_up):
     follow_up = make_follow_up(make_agreement(), due_date=datetime.date(2025, 11, 1))
 
