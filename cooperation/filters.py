@@ -50,6 +50,8 @@ class NumberInput(forms.NumberInput):
         if isinstance(value, str) and not re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", value):
             return None
         return super().format_value(value)
+
+
 SEARCH_MAX_LENGTH = 200
 
 
