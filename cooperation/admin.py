@@ -27,6 +27,7 @@ from .models import (
     Party,
     Sector,
     Source,
+    is_new_upload,
 )
 from .services import agreement_restore_parts
 
@@ -332,8 +333,26 @@ class CitationAdmin(CatalogueAdmin):
     autocomplete_fields = ["agreement", "source"]
 
 
+class DocumentForm(forms.ModelForm):
+    def clean_file(self):
+        """Reverting to a version whose file was deleted (the document was removed or its file
+        replaced) needs the file again: say so rather than restore a document that 404s."""
+        file = self.cleaned_data.get("file")
+        from_history = getattr(self.instance, "_history", None) is not None
+        if from_history and file and not is_new_upload(file) and not file.storage.exists(file.name):
+            raise forms.ValidationError(
+                _(
+                    "The file of this version was deleted when the document was removed or "
+                    "its file replaced. Upload the file again."
+                ),
+                code="file_gone",
+            )
+        return file
+
+
 @admin.register(Document)
 class DocumentAdmin(DocumentFileMixin, CatalogueAdmin):
+    form = DocumentForm
     list_display = ["title", "type", "date", "agreement", "content_type"]
     list_filter = ["type"]
     search_fields = ["title", "agreement__title"]

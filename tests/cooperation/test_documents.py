@@ -376,3 +376,24 @@ def test_a_large_anonymous_upload_is_refused_before_it_is_read(client):
 
 def test_staff_may_send_a_document_but_not_more_than_25_mb(editor_client):
     assert post_declaring(editor_client, 26).status_code == 413
+
+
+def test_restoring_a_removed_document_asks_for_its_file_again(
+    superuser_client, media, make_agreement, make_document, django_capture_on_commit_callbacks
+):
+    document = make_document(make_agreement())
+    pk = document.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        superuser_client.post(
+            reverse("admin:cooperation_document_delete", args=[pk]), {"post": "yes"}
+        )
+    deletion = Document.history.filter(id=pk, history_type="-").get()
+    revert_url = reverse(
+        "admin:cooperation_document_simple_history", args=[pk, deletion.history_id]
+    )
+
+    response = superuser_client.post(revert_url, change_form_data(superuser_client.get(revert_url)))
+
+    assert response.status_code == 200
+    assert "Upload the file again." in response.content.decode()
+    assert not Document.objects.filter(pk=pk).exists()
