@@ -1,13 +1,13 @@
 """Admin for agreements and their parts, sectors and sources.
 
 An agreement is edited on one page with its parties, participants, follow-up actions, sources
-and documents. No changelist issues a query per row: the derived category comes from the
-``with_category()`` annotation and many-relations are prefetched.
+and documents. No changelist issues a query per row: the derived category is stored on the
+agreement (``cooperation.derived``) and many-relations are prefetched.
 """
 
 from django import forms
 from django.contrib import admin
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from regions.admin import CatalogueAdmin, SafeAutocompleteMixin, admin_link
 from regions.models import Region
 
+from . import derived
 from .models import (
     Agreement,
     Citation,
@@ -35,7 +36,7 @@ from .services import agreement_restore_parts
 
 
 class CategoryListFilter(admin.SimpleListFilter):
-    """KSDD, KSDPK, KSDPL or KSDLL: derived from the parties with ``with_category()``."""
+    """KSDD, KSDPK, KSDPL or KSDLL: the stored category (derived from the parties)."""
 
     title = _("category")
     parameter_name = "category"
@@ -45,9 +46,7 @@ class CategoryListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            if "category_code" not in queryset.query.annotations:
-                queryset = queryset.with_category()
-            return queryset.filter(category_code=self.value())
+            return queryset.filter(category=self.value())
         return queryset
 
 
@@ -151,8 +150,29 @@ class DocumentInline(DocumentFileMixin, admin.TabularInline):
     readonly_fields = ["download"]
 
 
+class DeferredDerivedDataMixin:
+    """Pages that save an agreement with its parts refresh its derived data once, at the end
+    of their transaction, rather than once per part saved (``cooperation.derived``)."""
+
+    def _deferred(self, view, *args, **kwargs):
+        with transaction.atomic(using=router.db_for_write(self.model)), derived.deferred():
+            return view(*args, **kwargs)
+
+    def changeform_view(self, *args, **kwargs):
+        return self._deferred(super().changeform_view, *args, **kwargs)
+
+    def changelist_view(self, *args, **kwargs):  # actions and list_editable
+        return self._deferred(super().changelist_view, *args, **kwargs)
+
+    def delete_view(self, *args, **kwargs):
+        return self._deferred(super().delete_view, *args, **kwargs)
+
+    def history_form_view(self, *args, **kwargs):
+        return self._deferred(super().history_form_view, *args, **kwargs)
+
+
 @admin.register(Agreement)
-class AgreementAdmin(CatalogueAdmin):
+class AgreementAdmin(DeferredDerivedDataMixin, CatalogueAdmin):
     list_display = [
         "title",
         "date",
@@ -198,7 +218,6 @@ class AgreementAdmin(CatalogueAdmin):
         return (
             super()
             .get_queryset(request)
-            .with_category()
             .prefetch_related(
                 Prefetch("parties", queryset=Party.objects.select_related("organisation"))
             )
@@ -227,10 +246,6 @@ class AgreementAdmin(CatalogueAdmin):
                 word = unescape_string_literal(word)
             queryset = queryset.search(word)
         return queryset, False
-
-    @admin.display(description=_("category"), ordering="category_code")
-    def category(self, agreement):
-        return agreement.get_category_display() or "-"
 
     @admin.display(description=_("parties"))
     def party_names(self, agreement):

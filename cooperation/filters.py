@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Region
 
 from .models import Agreement, FollowUp, Party
+from .search import query_terms
 from .selectors import reader, visible_foreign_countries, visible_organisations, visible_sectors
 
 
@@ -71,6 +72,26 @@ class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SafeModelChoiceField
 
 
+class SearchField(forms.CharField):
+    """Words to search for: at least one that the search can use."""
+
+    def clean(self, value):
+        value = super().clean(value)  # length and NUL characters first
+        if value and not query_terms(value):
+            raise forms.ValidationError(
+                _(
+                    "There is no word to search for here: type a word of at least two letters "
+                    "(titles such as Prof. or H. are ignored)."
+                ),
+                code="no_search_terms",
+            )
+        return value
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
 class YearFilter(django_filters.Filter):
     """A calendar year between 1945 and 2100 (a larger year is not a date the database knows)."""
 
@@ -92,11 +113,15 @@ def known_sectors(request):
 
 
 class AgreementFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label=_("Search"),
         method="filter_text",
         max_length=SEARCH_MAX_LENGTH,
-        help_text=_("Words in the title, the summary or a party's name."),
+        help_text=_(
+            "Every word must appear: in the title, the summary, a party's name, a sector, the "
+            "venue or a participant's name. Other forms of a word count too (sampah, "
+            "persampahan)."
+        ),
     )
     region = SafeModelChoiceFilter(
         label=_("Region"),
@@ -190,7 +215,13 @@ class AgreementFilter(django_filters.FilterSet):
         )
 
     def filter_text(self, queryset, name, value):
-        return queryset.search(value) if value else queryset
+        if not value:
+            return queryset
+        queryset = queryset.search(value)
+        if self.form.cleaned_data.get("order"):
+            return queryset  # the reader chose an order
+        # Most relevant first; ties in the list's usual order.
+        return queryset.with_search_rank(value).order_by("-search_rank", *Agreement._meta.ordering)
 
     def filter_region(self, queryset, name, value):
         return queryset.for_region(value) if value else queryset
@@ -203,8 +234,8 @@ class AgreementFilter(django_filters.FilterSet):
         )
 
     def filter_category(self, queryset, name, value):
-        # The list's queryset carries the ``with_category()`` annotation.
-        return queryset.filter(category_code=value) if value else queryset
+        # The stored category (cooperation.derived keeps it equal to with_category()).
+        return queryset.filter(category=value) if value else queryset
 
     def filter_country(self, queryset, name, value):
         if not value:
@@ -255,4 +286,4 @@ class FollowUpFilter(django_filters.FilterSet):
     def filter_region(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(agreement__in=Agreement.objects.for_region(value).values("pk"))
+        return queryset.filter(agreement__region_links__region=value)

@@ -14,12 +14,21 @@ key) is added to ``ORGANISATION_LINKS`` or ``PERSON_LINKS``.
 """
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
 from django_countries import countries
 
-from regions.models import INDONESIA, Organisation, Person
+from regions.models import INDONESIA, Organisation, Person, Region
 
-from .models import Agreement, FollowUp, Participant, Party, Sector, can_see_drafts
+from .models import (
+    Agreement,
+    AgreementRegion,
+    FollowUp,
+    Participant,
+    Party,
+    Sector,
+    can_see_drafts,
+)
 
 # (part model with an ``agreement`` foreign key, its lookup to the organisation or official)
 ORGANISATION_LINKS = [
@@ -90,3 +99,54 @@ def visible_foreign_countries(user):
         .distinct()
     )
     return [(code, name) for code, name in countries if code in codes]
+
+
+# --- Counts and pages over stored derived data (cooperation.derived) ------------------------
+
+
+def agreement_counts(agreements):
+    """({stage: n}, {category: n}) of ``agreements``, in one grouped query."""
+    stages, categories = {}, {}
+    rows = agreements.order_by().values_list("stage", "category").annotate(n=Count("pk"))
+    for stage, category, n in rows:
+        stages[stage] = stages.get(stage, 0) + n
+        categories[category] = categories.get(category, 0) + n
+    return stages, categories
+
+
+def region_agreement_counts(agreements):
+    """{region pk: number of ``agreements`` that concern it}. A province's number includes its
+    regencies' and cities' agreements (the stored links include the regions above)."""
+    return dict(
+        AgreementRegion.objects.filter(agreement__in=agreements.order_by().values("pk"))
+        .order_by()
+        .values_list("region")
+        .annotate(n=Count("pk"))
+        .values_list("region", "n")
+    )
+
+
+def region_partners(region, agreements):
+    """Organisations outside ``region`` that are parties to ``agreements`` (the region's),
+    most frequent first, with ``agreement_count``."""
+    within = Region.objects.within(region)
+    return (
+        Organisation.objects.filter(parties__agreement__in=agreements.values("pk"))
+        .exclude(region__in=within)
+        .exclude(parent__region__in=within)
+        .annotate(agreement_count=Count("parties__agreement", distinct=True))
+        .select_related("region")
+        .order_by("-agreement_count", "name")
+    )
+
+
+class DeferredJoinPaginator(Paginator):
+    """A paginator whose page query finds the page's primary keys in a subquery, then reads
+    only those rows: ``WHERE id IN (SELECT id ... ORDER BY ... LIMIT 20 OFFSET n)``. The
+    subquery walks an index (``agreement_published_order`` on PostgreSQL) rather than reading
+    every row before a deep page; still one query."""
+
+    def _get_page(self, object_list, number, paginator):
+        if hasattr(object_list, "values"):
+            object_list = self.object_list.filter(pk__in=object_list.values("pk"))
+        return super()._get_page(object_list, number, paginator)

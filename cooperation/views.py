@@ -11,7 +11,7 @@ Visibility: anonymous visitors see published agreements only; staff also see dra
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, Prefetch, When
+from django.db.models import Case, F, Prefetch, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 
 from regions.models import Organisation, Position, Region, Tenure
 
+from . import selectors
 from .filters import AgreementFilter, FollowUpFilter
 from .models import (
     STALLED_AFTER_MONTHS,
@@ -32,6 +33,7 @@ from .models import (
     Party,
     can_see_drafts,
 )
+from .search import highlight_matches
 from .selectors import visible_organisations, visible_people
 
 PAGE_SIZE = 20
@@ -61,9 +63,9 @@ class CatalogueMixin:
         rows = list(queryset[: size + 1])
         return rows[:size], len(rows) > size
 
-    def paginate(self, queryset):
+    def paginate(self, queryset, paginator_class=Paginator):
         """A page of ``queryset`` for pages whose main object is not the list itself."""
-        return Paginator(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return paginator_class(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
 
 
 # --- Agreements ---------------------------------------------------------------------------
@@ -74,19 +76,7 @@ class HomeView(CatalogueMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         agreements = self.visible_agreements()
-        stage_counts = dict(
-            agreements.order_by()
-            .values_list("stage")
-            .annotate(n=Count("pk"))
-            .values_list("stage", "n")
-        )
-        category_counts = dict(
-            agreements.with_category()
-            .order_by()
-            .values_list("category_code")
-            .annotate(n=Count("pk"))
-            .values_list("category_code", "n")
-        )
+        stage_counts, category_counts = selectors.agreement_counts(agreements)
         follow_ups = (
             FollowUp.objects.visible_to(self.request.user)
             .select_related("agreement", "responsible")
@@ -120,10 +110,18 @@ class HomeView(CatalogueMixin, TemplateView):
 class AgreementListView(CatalogueMixin, FilterView):
     filterset_class = AgreementFilter
     paginate_by = PAGE_SIZE
+    paginator_class = selectors.DeferredJoinPaginator
     template_name = "cooperation/agreement_list.html"
 
     def get_queryset(self):
         return self.visible_agreements().with_list_data().with_stage_order()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        if page is not None and self.filterset.is_valid():
+            highlight_matches(page.object_list, self.filterset.form.cleaned_data.get("q"))
+        return context
 
 
 class AgreementDetailView(CatalogueMixin, DetailView):
@@ -131,30 +129,26 @@ class AgreementDetailView(CatalogueMixin, DetailView):
 
     def get_queryset(self):
         visible = self.visible_agreements()
-        return (
-            visible.with_category()
-            .select_related("venue_region", "follows_from")
-            .prefetch_related(
-                Prefetch(
-                    "parties",
-                    queryset=Party.objects.select_related(
-                        "organisation__region", "organisation__parent__region"
-                    ),
+        return visible.select_related("venue_region", "follows_from").prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=Party.objects.select_related(
+                    "organisation__region", "organisation__parent__region"
                 ),
-                Prefetch(
-                    "participants",
-                    queryset=Participant.objects.select_related("person", "position__organisation"),
-                ),
-                "sectors",
-                Prefetch("follow_ups", queryset=FollowUp.objects.select_related("responsible")),
-                Prefetch(
-                    "followed_by",
-                    queryset=visible.order_by("date", "title"),
-                    to_attr="visible_followed_by",
-                ),
-                Prefetch("citations", queryset=Citation.objects.select_related("source")),
-                "documents",
-            )
+            ),
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("person", "position__organisation"),
+            ),
+            "sectors",
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("responsible")),
+            Prefetch(
+                "followed_by",
+                queryset=visible.order_by("date", "title"),
+                to_attr="visible_followed_by",
+            ),
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            "documents",
         )
 
     def get_context_data(self, **kwargs):
@@ -226,17 +220,12 @@ class RegionListView(CatalogueMixin, ListView):
         return Region.objects.provinces().prefetch_related("children")
 
     def get_context_data(self, **kwargs):
-        links = self.visible_agreements().region_links()
-        by_region = {}
-        for agreement_pk, region_pk in links:
-            by_region.setdefault(region_pk, set()).add(agreement_pk)
+        counts = selectors.region_agreement_counts(self.visible_agreements())
         provinces = list(self.object_list)
         for province in provinces:
-            everything = set(by_region.get(province.pk, ()))
+            province.agreement_count = counts.get(province.pk, 0)
             for child in province.children.all():
-                child.agreement_count = len(by_region.get(child.pk, ()))
-                everything |= by_region.get(child.pk, set())
-            province.agreement_count = len(everything)
+                child.agreement_count = counts.get(child.pk, 0)
         return super().get_context_data(provinces=provinces, **kwargs)
 
 
@@ -248,7 +237,6 @@ class RegionDetailView(CatalogueMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         region = self.object
-        within = Region.objects.within(region)
         user = self.request.user
         government = (
             visible_organisations(user)
@@ -273,18 +261,13 @@ class RegionDetailView(CatalogueMixin, DetailView):
             )
         )
         agreements = self.visible_agreements().for_region(region)
-        partners, more_partners = self.preview(
-            Organisation.objects.filter(parties__agreement__in=agreements.values("pk"))
-            .exclude(region__in=within)
-            .exclude(parent__region__in=within)
-            .annotate(agreement_count=Count("parties__agreement", distinct=True))
-            .select_related("region")
-            .order_by("-agreement_count", "name")
-        )
+        partners, more_partners = self.preview(selectors.region_partners(region, agreements))
         return super().get_context_data(
             government=government,
             leaders=leaders,
-            page_obj=self.paginate(agreements.with_list_data()),
+            page_obj=self.paginate(
+                agreements.with_list_data(), paginator_class=selectors.DeferredJoinPaginator
+            ),
             partners=partners,
             more_partners=more_partners,
             **kwargs,

@@ -45,6 +45,20 @@ class RegionQuerySet(models.QuerySet):
         """The region itself and, for a province, its regencies and cities."""
         return self.filter(Q(pk=region.pk) | Q(province=region))
 
+    def ancestry(self):
+        """{region pk: (the region's pk, then the pks of the regions above it)}, for every
+        region, in one query: Kabupaten Serang gives (its pk, Banten's pk). The one place that
+        says which regions contain which (stored agreement–region links use it)."""
+        parents = dict(self.model._base_manager.values_list("pk", "province_id"))
+        ancestry = {}
+        for pk in parents:
+            chain, current = [], pk
+            while current is not None and current not in chain:
+                chain.append(current)
+                current = parents.get(current)
+            ancestry[pk] = tuple(chain)
+        return ancestry
+
 
 class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
     def get_by_natural_key(self, code):

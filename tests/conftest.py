@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone, translation
 
+from cooperation import derived
 from cooperation.models import Agreement, FollowUp, Participant, Party, Sector, Source
 from cooperation.models import clock as project_clock
 from cooperation.models import today as project_today
@@ -247,13 +248,15 @@ def make_agreement(db, make_government):
         fields.setdefault("stage", Agreement.Stage.JOINT_AGREEMENT_SIGNED)
         fields.setdefault("date", datetime.date(2025, 10, 24))
         fields.setdefault("is_published", True)
-        agreement = Agreement.objects.create(**fields)
         if parties is None:
             parties = [make_government(), make_government()]
-        for party in parties:
-            organisation, role = party if isinstance(party, tuple) else (party, "signatory")
-            Party.objects.create(agreement=agreement, organisation=organisation, role=role)
-        agreement.sectors.set(sectors)
+        with derived.deferred():  # its derived data once, as an admin save does
+            agreement = Agreement.objects.create(**fields)
+            for party in parties:
+                organisation, role = party if isinstance(party, tuple) else (party, "signatory")
+                Party.objects.create(agreement=agreement, organisation=organisation, role=role)
+            agreement.sectors.set(sectors)
+        agreement.refresh_from_db(fields=["category"])
         return agreement
 
     return make

@@ -10,6 +10,7 @@ from .agreements import (
 )
 from .base import AgreementPartManager
 from .clock import months_before, today
+from .derived import SEARCH_FIELDS, AgreementRegion, SearchDocument
 from .documents import (
     DOCUMENT_SIGNATURES,
     MAX_DOCUMENT_SIZE,
@@ -26,8 +27,10 @@ from .sources import Citation, Source
 __all__ = [
     "DOCUMENT_SIGNATURES",
     "MAX_DOCUMENT_SIZE",
+    "SEARCH_FIELDS",
     "STALLED_AFTER_MONTHS",
     "Agreement",
+    "AgreementRegion",
     "AgreementPartManager",
     "AgreementQuerySet",
     "Citation",
@@ -35,6 +38,7 @@ __all__ = [
     "FollowUp",
     "FollowUpQuerySet",
     "Participant",
+    "SearchDocument",
     "Party",
     "Sector",
     "Source",

@@ -13,7 +13,9 @@ from simple_history.models import HistoricalRecords
 
 from regions.models import INDONESIA, Organisation, Region, SlugManager, SlugNaturalKeyMixin
 
+from ..search import query_terms
 from .clock import months_before, today
+from .derived import search_match, search_rank
 from .follow_ups import FollowUp
 from .parties import Party
 from .sources import Source
@@ -60,13 +62,9 @@ class AgreementQuerySet(models.QuerySet):
         return self.published()
 
     def for_region(self, region):
-        """Agreements where the region, or a region under it, is a party or the venue."""
-        regions = Region.objects.within(region)
-        return self.filter(
-            Q(venue_region__in=regions)
-            | Q(parties__organisation__region__in=regions)
-            | Q(parties__organisation__parent__region__in=regions)
-        ).distinct()
+        """Agreements where the region, or a region under it, is a party or the venue: one
+        indexed join on the stored links (``AgreementRegion``, from ``region_links``)."""
+        return self.filter(region_links__region=region)
 
     def with_category(self):
         """Annotate ``category_code``: KSDD, KSDPK, KSDPL or KSDLL, derived from the parties.
@@ -92,11 +90,18 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(Exists(FollowUp.objects.open().filter(agreement=OuterRef("pk"))))
 
     def search(self, text):
-        """Agreements whose title, summary or a party's name or short name contains ``text``."""
-        named = Party.objects.filter(agreement=OuterRef("pk")).filter(
-            Q(organisation__name__icontains=text) | Q(organisation__short_name__icontains=text)
-        )
-        return self.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Exists(named))
+        """Agreements in which every word of ``text`` appears, in any field of their search
+        document (title, summary, parties' names and short names, sectors, venue, the venue's
+        region, participants), after normalisation and stemming (``cooperation.search``).
+
+        A text with no search term in it (only punctuation or honorifics) matches nothing.
+        """
+        return search_match(self, query_terms(text))
+
+    def with_search_rank(self, text):
+        """Annotate ``search_rank``: how well the agreement matches ``text`` (higher is
+        better): a title counts most, then parties and sectors, the summary, and the rest."""
+        return search_rank(self, query_terms(text))
 
     def ending_within(self, days, on=None):
         """Agreements whose validity ends between ``on`` (default today) and ``days`` later."""
@@ -127,8 +132,10 @@ class AgreementQuerySet(models.QuerySet):
         )
 
     def region_links(self):
-        """The set of (agreement pk, region pk) pairs: the venue's region and the regions of the
-        parties (directly or through their parent organisation). Three queries in all."""
+        """The rule for the regions an agreement concerns, as a set of (agreement pk, region
+        pk) pairs: the venue's region and the regions of the parties (directly or through
+        their parent organisation). Three queries in all. ``cooperation.derived`` stores them
+        with the regions above them (``AgreementRegion``); read those for pages."""
         links = set(
             self.filter(venue_region__isnull=False).values_list("pk", "venue_region").order_by()
         )
@@ -160,16 +167,12 @@ class AgreementQuerySet(models.QuerySet):
 
     def with_list_data(self):
         """Everything a list row shows, in a fixed number of queries."""
-        return (
-            self.with_category()
-            .select_related("venue_region")
-            .prefetch_related(
-                Prefetch(
-                    "parties",
-                    queryset=Party.objects.select_related("organisation"),
-                ),
-                "sectors",
-            )
+        return self.select_related("venue_region").prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=Party.objects.select_related("organisation"),
+            ),
+            "sectors",
         )
 
 
@@ -270,15 +273,37 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Drafts are visible to staff only.")
     )
+    category = models.CharField(
+        _("category"),
+        max_length=5,
+        choices=Category.choices,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Derived from the parties (AgreementQuerySet.with_category), never typed in: "
+            "empty while no principal party is recorded."
+        ),
+    )
 
-    history = HistoricalRecords(m2m_fields=[sectors])
+    # The category is derived data: its history is that of the parties.
+    history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=["category"])
     objects = SlugManager.from_queryset(AgreementQuerySet)()
 
     class Meta:
-        ordering = [F("date").desc(nulls_last=True), "title"]
+        ordering = [F("date").desc(nulls_last=True), "title", "id"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
+        # On PostgreSQL, migration 0005 also indexes the lists' order (date descending, nulls
+        # last, which SQLite cannot index), for all agreements and for the published ones.
+        indexes = [
+            models.Index(fields=["category", "is_published"], name="agreement_category"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(category__in=[*AgreementCategory.values, ""]),
+                name="agreement_category_valid",
+                violation_error_message=_("Choose a valid category."),
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=AgreementKind.values),
                 name="agreement_kind_valid",
@@ -305,23 +330,6 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("cooperation:agreement_detail", args=[self.slug])
-
-    @property
-    def category(self):
-        """The derived category, from the ``with_category()`` annotation when present."""
-        code = getattr(self, "category_code", None)
-        if code is None:
-            code = (
-                Agreement.objects.with_category()
-                .filter(pk=self.pk)
-                .values_list("category_code", flat=True)
-                .first()
-            )
-        return Agreement.Category(code) if code else None
-
-    def get_category_display(self):
-        category = self.category
-        return category.label if category else ""
 
     def clean(self):
         super().clean()

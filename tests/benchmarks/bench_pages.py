@@ -353,6 +353,11 @@ class Catalogue:
         FollowUp.objects.bulk_create(follow_ups)
         Citation.objects.bulk_create(citations)
         through.objects.bulk_create(sectors)
+        # bulk_create sends no signals: derived data (category, region links, search) is
+        # rebuilt for the new agreements, as after any bulk load.
+        from cooperation.derived import agreements_refresh
+
+        agreements_refresh(pks.values())
 
 
 # --- Pages --------------------------------------------------------------------------------
