@@ -158,9 +158,7 @@ def test_rebuild_command_repairs_a_bulk_load(banten, bengkulu):
     call_command("rebuild_derived", "--check", stdout=io.StringIO())
 
 
-def test_deferred_refreshes_once_at_the_end(
-    banten, bengkulu, make_agreement
-):
+def test_deferred_refreshes_once_at_the_end(banten, bengkulu, make_agreement):
     agreement = make_agreement(parties=[banten])
 
     with derived.deferred():
