@@ -37,6 +37,9 @@ from .search import document
 
 BATCH_SIZE = 1000
 
+# Models that hold nothing but derived data: backups leave them out (loaddata rebuilds them).
+DERIVED_MODELS = [AgreementRegion, SearchDocument]
+
 _local = threading.local()
 
 
