@@ -29,12 +29,16 @@ def load_fixtures():
 
 
 def catalogue_models():
-    """The models of the catalogue apps, without django-simple-history's historical models."""
+    """The models of the catalogue apps, without django-simple-history's historical models
+    and without the tables of derived data (``cooperation.derived``: rebuilt on load)."""
+    from cooperation.derived import DERIVED_MODELS
+
     return [
         model
         for app in CATALOGUE_APPS
         for model in apps.get_app_config(app).get_models()
         if not model._meta.label.split(".")[1].startswith("Historical")
+        and model not in DERIVED_MODELS
     ]
 
 

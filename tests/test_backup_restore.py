@@ -22,7 +22,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from cooperation import derived
 from cooperation.models import Agreement, Document
 from regions.models import Region
 from tests.helpers import catalogue_models, load_fixtures
@@ -63,7 +62,6 @@ def test_the_readme_backs_up_users_groups_and_every_catalogue_model_with_natural
     catalogue = {
         model._meta.label_lower
         for model in catalogue_models()  # without django-simple-history's historical models
-        if model not in derived.DERIVED_MODELS  # rebuilt when the dump is loaded
     }
 
     assert {"--natural-foreign", "--natural-primary"} <= set(args)

@@ -12,14 +12,7 @@ from django.urls import reverse
 from cooperation import derived
 from cooperation.models import Agreement, AgreementRegion, Party
 from regions.models import Organisation
-from tests.cooperation.test_admin import change_form_data
-from tests.cooperation.test_seed_fixtures import load_fixtures
-
-
-@pytest.fixture
-def superuser_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
+from tests.helpers import change_form_data, load_fixtures
 
 
 def regions_of(agreement):

@@ -14,8 +14,8 @@ from tests.cooperation.test_seed_fixtures import (
     SERANG_BANDUNG_SIGNING,
     SERANG_BANDUNG_VISIT,
     SERANG_IASTIC,
-    load_fixtures,
 )
+from tests.helpers import load_fixtures
 
 
 def found(client, q, **params):
