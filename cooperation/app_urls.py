@@ -12,4 +12,6 @@ urlpatterns = [
     path("agreements/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
     path("documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document_download"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="followup_list"),
+    path("pick/regions/", views.RegionPickerView.as_view(), name="pick_region"),
+    path("pick/organisations/", views.OrganisationPickerView.as_view(), name="pick_organisation"),
 ]

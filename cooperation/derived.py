@@ -23,6 +23,8 @@ import contextlib
 import threading
 from collections import defaultdict
 
+from django.db import transaction
+
 from regions.models import Region
 
 from .models import (
@@ -106,7 +108,8 @@ def rebuild_all(progress=None):
     of agreements; ``progress(done, total)`` is called after each batch."""
     pks = list(Agreement.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), BATCH_SIZE):
-        agreements_refresh(pks[start : start + BATCH_SIZE])
+        with transaction.atomic():
+            agreements_refresh(pks[start : start + BATCH_SIZE])
         if progress:
             progress(min(start + BATCH_SIZE, len(pks)), len(pks))
     return len(pks)

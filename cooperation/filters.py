@@ -9,20 +9,24 @@ Bad input becomes a form error, never a database error: text fields reject NUL c
 """
 
 import datetime
+import functools
 import re
 from functools import partial
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import Region
-
+from . import selectors
 from .models import Agreement, FollowUp, Party
 from .search import query_terms
-from .selectors import reader, visible_foreign_countries, visible_organisations, visible_sectors
+from .selectors import reader, visible_foreign_countries, visible_sectors
 
 
 class DateInput(forms.DateInput):
@@ -92,6 +96,94 @@ class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
 
 
+class LookupField(forms.CharField):
+    """A record named in a text box: by its code or slug, by "name (code)" as the picker fills
+    it in, or by words of its name. Works without JavaScript; ``static/js/picker.js`` only
+    suggests. The cleaned value is the record; no match, or several, is a form error."""
+
+    SHOWN_CHOICES = 5
+
+    def __init__(self, *, matches=None, describe=None, no_match="", several="", url="", **kw):
+        self.matches, self.describe = matches, describe
+        self.no_match, self.several = no_match, several
+        kw.setdefault("max_length", 200)
+        kw.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "data-picker": url,
+                    "data-picker-found": _("%s suggestions: choose one with the arrow keys."),
+                    "data-picker-none": _("No suggestions."),
+                    "autocomplete": "off",
+                    "spellcheck": "false",
+                }
+            ),
+        )
+        super().__init__(**kw)
+
+    def clean(self, value):
+        text = super().clean(value)  # length and NUL characters first
+        if not text:
+            return None
+        found = self.matches(text, limit=self.SHOWN_CHOICES + 1)
+        if len(found) == 1:
+            self.chosen = (value, found[0])
+            return found[0]
+        if not found:
+            raise forms.ValidationError(self.no_match, code="no_match")
+        choices = ", ".join(self.describe(record)["text"] for record in found[: self.SHOWN_CHOICES])
+        if len(found) > self.SHOWN_CHOICES:
+            choices += ", …"
+        raise forms.ValidationError(self.several, code="several", params={"choices": choices})
+
+    def prepare_value(self, value):
+        # The record found shows as the picker would fill it in: "Provinsi Banten (36)".
+        chosen = getattr(self, "chosen", None)
+        if chosen and chosen[0] == value:
+            return self.describe(chosen[1])["text"]
+        return super().prepare_value(value)
+
+
+class LookupFilter(django_filters.Filter):
+    """A filter on a record chosen with a ``LookupField``; ``matches(user, text)`` says which
+    records a text names (``cooperation.selectors``)."""
+
+    field_class = LookupField
+
+    def __init__(self, *args, matches, **kwargs):
+        self.match_for_user = matches
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            request = getattr(self.parent, "request", None)
+            user = getattr(request, "user", None) or AnonymousUser()
+            self.extra["matches"] = functools.partial(self.match_for_user, user)
+            super().field  # noqa: B018  (builds self._field)
+        return self._field
+
+
+def _regions_for(user, text, limit):
+    return selectors.matching_regions(text, limit)
+
+
+REGION_LOOKUP = {
+    "matches": _regions_for,
+    "describe": selectors.region_choice,
+    "url": reverse_lazy("cooperation:pick_region"),
+    "no_match": _("No region has this code or name."),
+    "several": _("Several regions match: %(choices)s. Choose one, or type its code."),
+}
+ORGANISATION_LOOKUP = {
+    "matches": selectors.matching_organisations,
+    "describe": selectors.organisation_choice,
+    "url": reverse_lazy("cooperation:pick_organisation"),
+    "no_match": _("No organisation in the catalogue has this name or short name."),
+    "several": _("Several organisations match: %(choices)s. Choose one, or type more of its name."),
+}
+
+
 class YearFilter(django_filters.Filter):
     """A calendar year between 1945 and 2100 (a larger year is not a date the database knows)."""
 
@@ -104,12 +196,12 @@ class YearFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
-def known_organisations(request):
-    return visible_organisations(reader(request))
-
-
 def known_sectors(request):
     return visible_sectors(reader(request))
+
+
+def _facet_label(label, count):
+    return format_lazy("{label} ({count})", label=label, count=intcomma(count))
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -123,20 +215,19 @@ class AgreementFilter(django_filters.FilterSet):
             "persampahan)."
         ),
     )
-    region = SafeModelChoiceFilter(
+    region = LookupFilter(
         label=_("Region"),
-        queryset=Region.objects.all(),
-        to_field_name="code",
         method="filter_region",
-        empty_label=_("All regions"),
-        help_text=_("A province includes its regencies and cities."),
+        help_text=_(
+            "A name or a code (36 for Banten). A province includes its regencies and cities."
+        ),
+        **REGION_LOOKUP,
     )
-    partner = SafeModelChoiceFilter(
+    partner = LookupFilter(
         label=_("Partner organisation"),
-        queryset=known_organisations,
-        to_field_name="slug",
         method="filter_partner",
-        empty_label=_("All organisations"),
+        help_text=_("A name or a short name (Pemkab Serang)."),
+        **ORGANISATION_LOOKUP,
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Agreement.Kind.choices, empty_label=_("All kinds")
@@ -214,6 +305,22 @@ class AgreementFilter(django_filters.FilterSet):
             visible_foreign_countries, reader(self.request)
         )
 
+    def show_facets(self, facets):
+        """Put the number of current results beside each stage, kind, category and sector
+        choice: "in implementation (12)". ``facets`` comes from selectors.agreement_facets."""
+        form = self.form
+        for name, counts in facets.items():
+            field = form.fields[name]
+            if name == "sector":
+                field.label_from_instance = lambda sector, counts=counts: _facet_label(
+                    sector, counts.get(sector.slug, 0)
+                )
+                continue
+            field.choices = [
+                (value, _facet_label(label, counts.get(value, 0)) if value else label)
+                for value, label in field.choices
+            ]
+
     def filter_text(self, queryset, name, value):
         if not value:
             return queryset
@@ -255,19 +362,19 @@ class FollowUpFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
     )
-    responsible = SafeModelChoiceFilter(
+    responsible = LookupFilter(
         label=_("Responsible organisation"),
-        queryset=known_organisations,
-        to_field_name="slug",
-        empty_label=_("All organisations"),
+        field_name="responsible",
+        help_text=_("A name or a short name (Pemkab Serang)."),
+        **ORGANISATION_LOOKUP,
     )
-    region = SafeModelChoiceFilter(
+    region = LookupFilter(
         label=_("Region"),
-        queryset=Region.objects.all(),
-        to_field_name="code",
         method="filter_region",
-        empty_label=_("All regions"),
-        help_text=_("A province includes its regencies and cities."),
+        help_text=_(
+            "A name or a code (36 for Banten). A province includes its regencies and cities."
+        ),
+        **REGION_LOOKUP,
     )
     due_from = django_filters.DateFilter(
         label=_("Due from"), field_name="due_date", lookup_expr="gte", widget=DATE_WIDGET

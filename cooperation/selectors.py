@@ -15,7 +15,7 @@ key) is added to ``ORGANISATION_LINKS`` or ``PERSON_LINKS``.
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, When
 from django_countries import countries
 
 from regions.models import INDONESIA, Organisation, Person, Region
@@ -150,3 +150,94 @@ class DeferredJoinPaginator(Paginator):
         if hasattr(object_list, "values"):
             object_list = self.object_list.filter(pk__in=object_list.values("pk"))
         return super()._get_page(object_list, number, paginator)
+
+
+# --- Pickers: regions and organisations by code, slug or name ------------------------------
+
+PICKER_SIZE = 20
+
+
+def _words(text):
+    return [word for word in (text or "").split() if word]
+
+
+def _label_key(text):
+    """ "Kabupaten Serang (36.04)" → "36.04": the form a picker fills in."""
+    text = (text or "").strip()
+    if text.endswith(")") and "(" in text:
+        return text[text.rindex("(") + 1 : -1].strip()
+    return text
+
+
+def matching_regions(text, limit=PICKER_SIZE):
+    """Regions named by ``text``, as a list: the one whose code (or "(code)" part) or whole
+    name it is; else those whose name holds every word of it, provinces first."""
+    key = _label_key(text)
+    exact = list(Region.objects.filter(Q(code=key) | Q(name__iexact=key))[:2])
+    if len(exact) == 1:
+        return exact
+    regions = Region.objects.all()
+    for word in _words(text):
+        regions = regions.filter(name__icontains=word)
+    provinces_first = Case(When(kind=Region.Kind.PROVINCE, then=0), default=1)
+    return list(regions.order_by(provinces_first, "name", "code")[:limit])
+
+
+def matching_organisations(user, text, limit=PICKER_SIZE):
+    """Organisations ``user`` may know of named by ``text``, as a list: the one whose slug (or
+    "(slug)" part), name or short name it is; else those whose name or short name holds
+    every word of it."""
+    organisations = visible_organisations(user)
+    key = _label_key(text)
+    exact = organisations.filter(Q(slug=key) | Q(name__iexact=key) | Q(short_name__iexact=key))
+    exact = list(exact[:2])
+    if len(exact) == 1:
+        return exact
+    for word in _words(text):
+        organisations = organisations.filter(
+            Q(name__icontains=word) | Q(short_name__icontains=word)
+        )
+    return list(organisations.order_by("name", "slug")[:limit])
+
+
+def region_choice(region):
+    return {"key": region.code, "label": str(region), "text": f"{region} ({region.code})"}
+
+
+def organisation_choice(organisation):
+    label = organisation.name
+    if organisation.short_name and organisation.short_name != organisation.name:
+        label = f"{organisation.name} – {organisation.short_name}"
+    return {"key": organisation.slug, "label": label, "text": f"{label} ({organisation.slug})"}
+
+
+# --- Facets: how many of the current results fall under each choice -----------------------
+
+FACET_FIELDS = ("stage", "kind", "category")
+# Facets are counted only for result sets up to this size: grouping 100,000 agreements (and
+# their 200,000 sector rows) costs more than the list's whole budget (README, Performance).
+FACET_LIMIT = 5000
+
+
+def agreement_facets(agreements):
+    """{field: {value: count}} for stage, kind, category and sector over ``agreements`` (a
+    filtered list), in two grouped queries; sectors by slug."""
+    results = Agreement.objects.filter(pk__in=agreements.order_by().values("pk"))
+    facets = {field: {} for field in (*FACET_FIELDS, "sector")}
+    for *values, n in (
+        results.order_by()
+        .values_list(*FACET_FIELDS)
+        .annotate(n=Count("pk"))
+        .values_list(*FACET_FIELDS, "n")
+    ):
+        for field, value in zip(FACET_FIELDS, values, strict=True):
+            facets[field][value] = facets[field].get(value, 0) + n
+    through = Agreement.sectors.through
+    facets["sector"] = dict(
+        through.objects.filter(agreement__in=results.values("pk"))
+        .order_by()
+        .values_list("sector__slug")
+        .annotate(n=Count("pk"))
+        .values_list("sector__slug", "n")
+    )
+    return facets

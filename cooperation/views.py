@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Case, F, Prefetch, When
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
@@ -121,6 +121,8 @@ class AgreementListView(CatalogueMixin, FilterView):
         page = context.get("page_obj")
         if page is not None and self.filterset.is_valid():
             highlight_matches(page.object_list, self.filterset.form.cleaned_data.get("q"))
+            if page.paginator.count <= selectors.FACET_LIMIT:
+                self.filterset.show_facets(selectors.agreement_facets(self.object_list))
         return context
 
 
@@ -205,6 +207,39 @@ class FollowUpListView(CatalogueMixin, FilterView):
             .select_related("agreement", "responsible")
             .order_by("due_date", "agreement__title", "id")
         )
+
+
+# --- Pickers: suggestions for the region and organisation filters -------------------------
+
+
+class PickerView(CatalogueMixin, View):
+    """JSON suggestions for a picker (``static/js/picker.js``): up to 20 records whose code,
+    slug or name matches ``q``, as {"key", "label", "text"}; "text" is what the filter field
+    accepts. Organisations follow what the reader may see (never one known only through
+    drafts)."""
+
+    def get(self, request):
+        text = request.GET.get("q", "")[:100]
+        records = []
+        if "\x00" not in text and len(text.strip()) >= 2:
+            records = self.matches(text)
+        response = JsonResponse({"results": [self.describe(record) for record in records]})
+        response["Cache-Control"] = "private, max-age=60"
+        return response
+
+
+class RegionPickerView(PickerView):
+    def matches(self, text):
+        return selectors.matching_regions(text)
+
+    describe = staticmethod(selectors.region_choice)
+
+
+class OrganisationPickerView(PickerView):
+    def matches(self, text):
+        return selectors.matching_organisations(self.request.user, text)
+
+    describe = staticmethod(selectors.organisation_choice)
 
 
 # --- Regions, organisations and officials -------------------------------------------------

@@ -457,9 +457,26 @@ def test_agreement_list_query_count_does_not_grow_with_rows(
     client, many_agreements, django_assert_num_queries, rows
 ):
     many_agreements(rows)
-    # count, page, parties, sectors, and the region, organisation, sector and country choices
+    # count, page, parties, sectors, the sector and country choices (regions and partners
+    # are typed into pickers: no choices to list), facets (stage, kind, category; sectors)
     with django_assert_num_queries(8):
         client.get(reverse("cooperation:agreement_list"), {"open_follow_ups": "on"})
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_searched_agreement_list_by_region_and_partner_query_count_does_not_grow_with_rows(
+    client, many_agreements, django_assert_num_queries, rows
+):
+    many_agreements(rows)
+    partner = Agreement.objects.first().parties.first().organisation
+    region = partner.region
+    # as above, plus the region and the partner found from what was typed
+    with django_assert_num_queries(10):
+        response = client.get(
+            reverse("cooperation:agreement_list"),
+            {"q": "kerja sama", "region": region.code, "partner": partner.name},
+        )
+    assert not response.context["filter"].errors
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -495,6 +512,6 @@ def test_follow_up_list_query_count_does_not_grow_with_rows(
     client, many_agreements, django_assert_num_queries, rows
 ):
     many_agreements(rows)
-    # count, page, and the organisation and region choices
-    with django_assert_num_queries(4):
+    # count and page (organisations and regions are typed into pickers: no choices to list)
+    with django_assert_num_queries(2):
         client.get(reverse("cooperation:followup_list"))

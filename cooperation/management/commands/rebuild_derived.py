@@ -4,7 +4,6 @@ search document (after a bulk load that bypassed the ORM's signals, or a change 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from cooperation import derived
 
@@ -35,7 +34,8 @@ class Command(BaseCommand):
             if options["verbosity"] >= 2:
                 self.stdout.write(f"{done}/{total} agreements")
 
-        with transaction.atomic():
-            count = derived.rebuild_all(progress=progress)
+        # Each batch commits on its own (derived.rebuild_all): no transaction holds 100,000
+        # agreements, and an interrupted rebuild is simply run again.
+        count = derived.rebuild_all(progress=progress)
         seconds = time.monotonic() - started
         self.stdout.write(f"Rebuilt the derived data of {count} agreements in {seconds:.1f} s.")
