@@ -2,6 +2,7 @@
 for benchmarks (see ``cooperation.generator``). Never run it on a production database."""
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
@@ -48,3 +49,6 @@ class Command(BaseCommand):
             generator.run()
         except GeneratorError as error:
             raise CommandError(str(error)) from error
+        # bulk_create sends no signals: the derived data (search documents, stored categories,
+        # agreement-region links) is rebuilt once at the end.
+        call_command("rebuild_derived", stdout=self.stdout, verbosity=options["verbosity"])
