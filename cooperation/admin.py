@@ -7,25 +7,33 @@ agreement (``cooperation.derived``) and many-relations are prefetched.
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.db.models import Count, Prefetch, Q
-from django.urls import reverse
+from django.http import HttpResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from regions.admin import CatalogueAdmin, SafeAutocompleteMixin, admin_link
 from regions.models import Region
 
 from . import derived
+from .imports import AgreementResource, import_template
 from .models import (
     Agreement,
     Citation,
     Document,
     FollowUp,
+    OrganisationContact,
     Participant,
     Party,
+    ReminderSent,
+    ReminderSubscription,
     Sector,
     Source,
     is_new_upload,
@@ -172,7 +180,13 @@ class DeferredDerivedDataMixin:
 
 
 @admin.register(Agreement)
-class AgreementAdmin(DeferredDerivedDataMixin, CatalogueAdmin):
+class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
+    # Spreadsheet import (cooperation/imports.py): a dry run first, nothing written unless the
+    # whole file is valid, a template to download from the import page.
+    resource_classes = [AgreementResource]
+    formats = [XLSX, CSV]
+    import_template_name = "admin/cooperation/agreement/import.html"
+
     list_display = [
         "title",
         "date",
@@ -213,6 +227,23 @@ class AgreementAdmin(DeferredDerivedDataMixin, CatalogueAdmin):
             {"fields": ["sectors", "summary", "document_number", "follows_from", "data_notes"]},
         ),
     ]
+
+    def get_urls(self):
+        template = self.admin_site.admin_view(self.import_template_view)
+        return [
+            path("import/template.xlsx", template, name="cooperation_agreement_import_template"),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="impor-kerja-sama.xlsx"'
+        import_template(response)
+        return response
 
     def get_queryset(self, request):
         return (
@@ -433,3 +464,40 @@ class SourceAdmin(CatalogueAdmin):
     @admin.display(description=_("follow-up actions it reports"))
     def reports_follow_ups(self, source):
         return ", ".join(str(follow_up) for follow_up in source.follow_ups.all()) or "-"
+
+
+# --- Reminders ---------------------------------------------------------------------------
+
+
+@admin.register(OrganisationContact)
+class OrganisationContactAdmin(CatalogueAdmin):
+    list_display = ["email", "name", "organisation"]
+    search_fields = ["email", "name", "organisation__name", "organisation__short_name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(ReminderSubscription)
+class ReminderSubscriptionAdmin(CatalogueAdmin):
+    list_display = ["user", "region", "organisation"]
+    search_fields = ["user__username", "user__email", "region__name", "organisation__name"]
+    list_select_related = ["user", "region", "organisation"]
+    autocomplete_fields = ["user", "region", "organisation"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(CatalogueAdmin):
+    """What ``send_reminders`` sent. Deleting a record sends that reminder again on the next
+    run; adding one by hand keeps a reminder from being sent."""
+
+    list_display = ["sent_at", "kind", "deadline", "agreement", "follow_up", "recipients"]
+    list_filter = ["kind"]
+    search_fields = ["agreement__title", "follow_up__action", "recipients"]
+    list_select_related = ["agreement", "follow_up"]
+    autocomplete_fields = ["agreement", "follow_up"]
+    date_hierarchy = "sent_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # a record of what was sent stays as it was
+            return ["kind", "agreement", "follow_up", "deadline", "recipients", "sent_at"]
+        return ["sent_at"]

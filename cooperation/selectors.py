@@ -8,6 +8,11 @@ no public list of choices (filters, pickers), while one that no agreement names 
 government, say) stays public. Countries are those of the foreign organisations a reader may
 see.
 
+Every list of agreements or follow-ups, whatever its format (page, CSV, XLSX, PDF, API, feed),
+starts from ``agreement_list`` / ``follow_up_list`` and is filtered by the one filter set
+(``filtered_agreements`` / ``filtered_follow_ups``), so a file or an API page of a filtered list
+holds exactly the rows of the list page with the same query string.
+
 Pages, filters and pickers ask these functions, never ``.objects.all()``. A new way for an
 agreement to name an organisation or an official (a new part model with an ``agreement`` foreign
 key) is added to ``ORGANISATION_LINKS`` or ``PERSON_LINKS``.
@@ -15,7 +20,7 @@ key) is added to ``ORGANISATION_LINKS`` or ``PERSON_LINKS``.
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Q, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
 from django_countries import countries
 
 from regions.models import INDONESIA, Organisation, Person, Region
@@ -23,6 +28,7 @@ from regions.models import INDONESIA, Organisation, Person, Region
 from .models import (
     Agreement,
     AgreementRegion,
+    Citation,
     FollowUp,
     Participant,
     Party,
@@ -241,3 +247,79 @@ def agreement_facets(agreements):
         .values_list("sector__slug", "n")
     )
     return facets
+# --- Lists, in every format ---------------------------------------------------------------
+
+
+def agreement_list(user):
+    """The agreements ``user`` may see, with everything a list row shows."""
+    return Agreement.objects.visible_to(user).with_list_data().with_stage_order()
+
+
+def follow_up_list(user):
+    """The follow-up actions ``user`` may see, in the list's order."""
+    return (
+        FollowUp.objects.visible_to(user)
+        .select_related("agreement", "responsible")
+        .order_by("due_date", "agreement__title", "id")
+    )
+
+
+def filtered_agreements(request, params=None, user=None):
+    """The list page's filter set (over ``params``, by default the query string) on the
+    agreements the request's user (or ``user``) may see."""
+    # cooperation.filters asks this module for its choices: import it when used.
+    from .filters import AgreementFilter
+
+    return AgreementFilter(
+        request.GET if params is None else params,
+        queryset=agreement_list(user or request.user),
+        request=request,
+    )
+
+
+def filtered_follow_ups(request, params=None, user=None):
+    from .filters import FollowUpFilter
+
+    return FollowUpFilter(
+        request.GET if params is None else params,
+        queryset=follow_up_list(user or request.user),
+        request=request,
+    )
+
+
+def agreement_detail(user):
+    """The agreements ``user`` may see, with everything the agreement page (and its fact
+    sheet) shows, in a fixed number of queries."""
+    visible = Agreement.objects.visible_to(user)
+    return (
+        visible.select_related("venue_region", "follows_from")
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=Party.objects.select_related(
+                    "organisation__region", "organisation__parent__region"
+                ),
+            ),
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("person", "position__organisation"),
+            ),
+            "sectors",
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("responsible")),
+            Prefetch(
+                "followed_by",
+                queryset=visible.order_by("date", "title"),
+                to_attr="visible_followed_by",
+            ),
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            "documents",
+        )
+    )
+
+
+def visible_follows_from(agreement, user):
+    """The agreement ``agreement`` follows from, unless it is a draft ``user`` may not see."""
+    follows_from = agreement.follows_from
+    if follows_from and not (follows_from.is_published or can_see_drafts(user)):
+        return None
+    return follows_from

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,10 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us (no CDN)
+    "import_export",
     "regions",
     "cooperation",
 ]
@@ -210,6 +215,9 @@ LOGGING = {
         "django.request": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
         "django.security": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
         "axes.apps": {"level": "WARNING"},  # not its start-up banner in every command
+        # WeasyPrint reports each step of every PDF at INFO, and fontTools each font subset.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # A scanner's wrong Host header is logged, never mailed.
         "django.security.DisallowedHost": {"handlers": [], "propagate": True},
     },
@@ -274,3 +282,63 @@ AXES_LOCKOUT_CALLABLE = "cooperation.access.lockout_response"  # renders lockout
 # the connection's address is the client's). Only these entries are trusted for the lockout.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "cooperation.access.client_ip_address"
+
+# --- Data out: the open-data API, exports and feeds -------------------------------------------
+
+# The read-only open-data API under /api/ (Django REST framework). It filters with the pages'
+# own filter sets (cooperation.filters), pages as they do, and shows drafts to staff only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "cooperation.api.pagination.PagePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["cooperation.api.throttling.AnonymousThrottle"],
+    # JSON only: the documentation page is Swagger UI at /api/docs/ (DRF's browsable pages
+    # carry inline styles that our Content-Security-Policy refuses).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per anonymous caller (by address, see DJANGO_TRUSTED_PROXY_COUNT): "N/second",
+# "N/minute", "N/hour" or "N/day". Counted in the cache (one per process unless CACHES is shared).
+API_ANONYMOUS_RATE = env_str("DJANGO_API_ANONYMOUS_RATE") or "60/minute"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Katalog Kerja Sama Daerah API",
+    "DESCRIPTION": (
+        "Read-only open data: agreements between Indonesian regions and their partners, their "
+        "follow-up actions, regions, organisations and sectors. The lists take the same filters, "
+        "ordering (`order`) and pages (`page`) as the catalogue's pages. Anonymous callers see "
+        "published records only and are rate-limited."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Email: reminders (manage.py send_reminders) ----------------------------------------------
+# DJANGO_EMAIL_URL (smtp://user:password@host:587 with ?tls=True, or smtps:// for SSL) or the
+# separate DJANGO_EMAIL_HOST, _PORT, _HOST_USER, _HOST_PASSWORD, _USE_TLS and _USE_SSL.
+# Without either, mail goes to the console in debug and to localhost:25 otherwise.
+if env_str("DJANGO_EMAIL_URL"):
+    globals().update(dj_email_url.parse(env_str("DJANGO_EMAIL_URL")))
+elif env_str("DJANGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
+    EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+    EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL") or "katalog@localhost"
+# The catalogue's address in links inside emails (a command has no request to ask).
+SITE_URL = (env_str("DJANGO_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+# Spreadsheet import in the admin (django-import-export): only users who may add agreements.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Readers' login (staff or not), for CATALOGUE_LOGIN_REQUIRED; the admin keeps its own.
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("api/", include("cooperation.api.urls")),
     path("", include("cooperation.region_urls")),
     path("", include("cooperation.app_urls")),
 ]

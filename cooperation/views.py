@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
@@ -26,7 +27,6 @@ from .filters import AgreementFilter, FollowUpFilter
 from .models import (
     STALLED_AFTER_MONTHS,
     Agreement,
-    Citation,
     Document,
     FollowUp,
     Participant,
@@ -34,7 +34,14 @@ from .models import (
     can_see_drafts,
 )
 from .search import highlight_matches
-from .selectors import visible_organisations, visible_people
+from .selectors import (
+    agreement_detail,
+    agreement_list,
+    follow_up_list,
+    visible_follows_from,
+    visible_organisations,
+    visible_people,
+)
 
 PAGE_SIZE = 20
 HOME_LIST_SIZE = 10
@@ -46,9 +53,17 @@ ENDING_SOON_DAYS = 90
 class CatalogueMixin:
     """Login when the catalogue requires it, and the agreements this reader may see."""
 
+    @staticmethod
+    def login_needed(request):
+        return settings.CATALOGUE_LOGIN_REQUIRED and not request.user.is_authenticated
+
+    @staticmethod
+    def login_redirect(request):
+        return redirect_to_login(request.get_full_path())
+
     def dispatch(self, request, *args, **kwargs):
-        if settings.CATALOGUE_LOGIN_REQUIRED and not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+        if self.login_needed(request):
+            return self.login_redirect(request)
         response = super().dispatch(request, *args, **kwargs)
         if settings.CATALOGUE_LOGIN_REQUIRED or can_see_drafts(request.user):
             # The page shows drafts, or is for signed-in readers: no shared cache may keep it.
@@ -114,10 +129,25 @@ class AgreementListView(CatalogueMixin, FilterView):
     template_name = "cooperation/agreement_list.html"
 
     def get_queryset(self):
-        return self.visible_agreements().with_list_data().with_stage_order()
+        return agreement_list(self.request.user)
+
+    def feed_query(self):
+        query = self.request.GET.copy()
+        for name in ("page", "order", "lang"):
+            query.pop(name, None)
+        return query.urlencode()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(
+            download_links=[
+                ("cooperation:agreement_csv", _("CSV")),
+                ("cooperation:agreement_xlsx", _("Excel (XLSX)")),
+                ("cooperation:agreement_report", _("PDF report")),
+            ],
+            # The feed of this list: its filters, without page or order (a feed is newest first).
+            feed_query=self.feed_query(),
+            **kwargs,
+        )
         page = context.get("page_obj")
         if page is not None and self.filterset.is_valid():
             highlight_matches(page.object_list, self.filterset.form.cleaned_data.get("q"))
@@ -130,35 +160,11 @@ class AgreementDetailView(CatalogueMixin, DetailView):
     template_name = "cooperation/agreement_detail.html"
 
     def get_queryset(self):
-        visible = self.visible_agreements()
-        return visible.select_related("venue_region", "follows_from").prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=Party.objects.select_related(
-                    "organisation__region", "organisation__parent__region"
-                ),
-            ),
-            Prefetch(
-                "participants",
-                queryset=Participant.objects.select_related("person", "position__organisation"),
-            ),
-            "sectors",
-            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("responsible")),
-            Prefetch(
-                "followed_by",
-                queryset=visible.order_by("date", "title"),
-                to_attr="visible_followed_by",
-            ),
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
-            "documents",
-        )
+        return agreement_detail(self.request.user)
 
     def get_context_data(self, **kwargs):
         agreement = self.object
         user = self.request.user
-        follows_from = agreement.follows_from
-        if follows_from and not (follows_from.is_published or can_see_drafts(user)):
-            follows_from = None
         admin_url = None
         if user.is_authenticated and user.has_perm("cooperation.change_agreement"):
             try:
@@ -166,7 +172,7 @@ class AgreementDetailView(CatalogueMixin, DetailView):
             except NoReverseMatch:  # the admin may not register agreements
                 admin_url = None
         return super().get_context_data(
-            follows_from=follows_from,
+            follows_from=visible_follows_from(agreement, user),
             followed_by=agreement.visible_followed_by,
             admin_url=admin_url,
             **kwargs,
@@ -202,10 +208,15 @@ class FollowUpListView(CatalogueMixin, FilterView):
     template_name = "cooperation/followup_list.html"
 
     def get_queryset(self):
-        return (
-            FollowUp.objects.visible_to(self.request.user)
-            .select_related("agreement", "responsible")
-            .order_by("due_date", "agreement__title", "id")
+        return follow_up_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            download_links=[
+                ("cooperation:followup_csv", _("CSV")),
+                ("cooperation:followup_xlsx", _("Excel (XLSX)")),
+            ],
+            **kwargs,
         )
 
 

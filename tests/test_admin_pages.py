@@ -13,6 +13,7 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.forms.models import _get_foreign_key
 from django.test import Client
@@ -22,8 +23,11 @@ from cooperation.models import (
     Citation,
     Document,
     FollowUp,
+    OrganisationContact,
     Participant,
     Party,
+    ReminderSent,
+    ReminderSubscription,
     Sector,
     Source,
 )
@@ -98,6 +102,16 @@ def make_rows(
             person=person, position=position, start_date=datetime.date(2021, 2, 26)
         )
 
+    def reminder_sent():
+        found = agreement()
+        return ReminderSent.objects.create(
+            kind=ReminderSent.Kind.FOLLOW_UP_OVERDUE,
+            agreement=found,
+            follow_up=make_follow_up(found, due_date=PAST),
+            deadline=PAST,
+            recipients="kerjasama@example.go.id",
+        )
+
     def organisation():
         government = make_government()
         return make_organisation(
@@ -120,6 +134,14 @@ def make_rows(
         Person: lambda: tenure().person,
         Position: lambda: tenure().position,
         Tenure: tenure,
+        OrganisationContact: lambda: OrganisationContact.objects.create(
+            organisation=make_organisation(), email="kerjasama@example.go.id"
+        ),
+        ReminderSubscription: lambda: ReminderSubscription.objects.create(
+            user=User.objects.create_user(f"petugas-{User.objects.count()}", is_staff=True),
+            region=make_region(),
+        ),
+        ReminderSent: reminder_sent,
     }
 
     def make(model):

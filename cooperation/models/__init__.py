@@ -22,6 +22,7 @@ from .documents import (
 )
 from .follow_ups import FollowUp, FollowUpQuerySet
 from .parties import Participant, Party
+from .reminders import OrganisationContact, ReminderKind, ReminderSent, ReminderSubscription
 from .sources import Citation, Source
 
 __all__ = [
@@ -37,9 +38,13 @@ __all__ = [
     "Document",
     "FollowUp",
     "FollowUpQuerySet",
+    "OrganisationContact",
     "Participant",
     "SearchDocument",
     "Party",
+    "ReminderKind",
+    "ReminderSent",
+    "ReminderSubscription",
     "Sector",
     "Source",
     "can_see_drafts",

@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 register = template.Library()
@@ -26,3 +27,26 @@ def long_date(value):
     return format_html(
         '<time datetime="{}">{}</time>', value.isoformat(), format_date(value, pattern)
     )
+
+
+@register.filter
+def css_string(value):
+    """``value`` as a quoted CSS string, safe inside a <style> element (printouts' page
+    headers and footers)."""
+    text = str(value)
+    for char, escape in (("\\", "\\5C "), ('"', "\\22 "), ("<", "\\3C "), ("\n", " ")):
+        text = text.replace(char, escape)
+    return mark_safe(f'"{text}"')
+
+
+@register.filter
+def import_column(field_name):
+    """The spreadsheet column of an import error's field (``parties`` is ``pihak``)."""
+    from cooperation.imports import AgreementResource
+
+    field = AgreementResource.fields.get(field_name)
+    if field is None:
+        field = next(
+            (f for f in AgreementResource.fields.values() if f.attribute == field_name), None
+        )
+    return field.column_name if field else field_name

@@ -17,6 +17,7 @@ _admin_site.register(Agreement, ModelAdmin)
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", _admin_site.urls),
+    path("api/", include("cooperation.api.urls")),  # the footer links to its documentation
     path("", include("cooperation.region_urls")),
     path("", include("cooperation.app_urls")),
 ]

@@ -1,0 +1,297 @@
+"""What the API answers. Lists are compact rows; an agreement on its own is shaped after the
+Open Contracting Data Standard (OCDS 1.1) where it fits: ``parties`` with ``roles``, a
+``period``, ``milestones`` (our follow-up actions, with OCDS milestone statuses), ``documents``
+and ``relatedProcesses``. Field names follow OCDS (camelCase) in that shape only.
+"""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from regions.models import Organisation, Region
+
+from ..models import Agreement, FollowUp, Sector
+from ..selectors import visible_follows_from
+
+
+def absolute(request, path):
+    return request.build_absolute_uri(path) if request else path
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "kind", "province"]
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["slug", "name", "name_en"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    country = serializers.CharField(source="country.code")
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "short_name", "kind", "parent", "region", "country"]
+
+
+class PartySummarySerializer(serializers.Serializer):
+    organisation = serializers.CharField(source="organisation.slug")
+    name = serializers.CharField(source="organisation.name")
+    role = serializers.CharField()
+
+
+class AgreementListSerializer(serializers.ModelSerializer):
+    """A row of the agreement list."""
+
+    url = serializers.SerializerMethodField(help_text="This agreement in the API (OCDS-shaped).")
+    page_url = serializers.SerializerMethodField(help_text="Its page in the catalogue.")
+    category = serializers.CharField(
+        source="category", help_text="KSDD, KSDPK, KSDPL or KSDLL; empty if not derived."
+    )
+    venue_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parties = PartySummarySerializer(many=True, read_only=True)
+    sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "slug",
+            "url",
+            "page_url",
+            "title",
+            "kind",
+            "stage",
+            "category",
+            "date",
+            "venue",
+            "venue_region",
+            "valid_from",
+            "valid_until",
+            "parties",
+            "sectors",
+            "is_published",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, agreement):
+        return absolute(
+            self.context.get("request"), reverse("api:agreement-detail", args=[agreement.slug])
+        )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page_url(self, agreement):
+        return absolute(self.context.get("request"), agreement.get_absolute_url())
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    agreement_title = serializers.CharField(source="agreement.title")
+    responsible = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "agreement",
+            "agreement_title",
+            "action",
+            "responsible",
+            "due_date",
+            "status",
+            "done_on",
+            "notes",
+        ]
+
+
+# --- One agreement, shaped after OCDS ------------------------------------------------------
+
+# OCDS milestone statuses (codelist milestoneStatus): scheduled, met, notMet, partiallyMet.
+MILESTONE_STATUS = {
+    FollowUp.Status.PLANNED: "scheduled",
+    FollowUp.Status.IN_PROGRESS: "scheduled",
+    FollowUp.Status.DONE: "met",
+    FollowUp.Status.NOT_DONE: "notMet",
+    FollowUp.Status.CANCELLED: "notMet",
+}
+
+
+class OcdsAddressSerializer(serializers.Serializer):
+    region = serializers.CharField(allow_null=True, help_text="Kemendagri code of the region.")
+    regionName = serializers.CharField(allow_null=True)  # noqa: N815  (OCDS field names)
+    countryName = serializers.CharField()  # noqa: N815
+
+
+class OcdsPartySerializer(serializers.Serializer):
+    id = serializers.CharField(source="organisation.slug")
+    name = serializers.CharField(source="organisation.name")
+    roles = serializers.SerializerMethodField(
+        help_text="Our party roles (signatory, host, visitor, participant, organiser, "
+        "facilitator): OCDS's party-role codelist has none for cooperation agreements."
+    )
+    details = serializers.SerializerMethodField()
+    address = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_roles(self, party):
+        return [party.role]
+
+    @extend_schema_field(
+        serializers.DictField(child=serializers.CharField(), help_text="kind, shortName")
+    )
+    def get_details(self, party):
+        return {"kind": party.organisation.kind, "shortName": party.organisation.short_name}
+
+    @extend_schema_field(OcdsAddressSerializer)
+    def get_address(self, party):
+        organisation = party.organisation
+        region = organisation.region or (
+            organisation.parent.region if organisation.parent else None
+        )
+        return {
+            "region": region.code if region else None,
+            "regionName": str(region) if region else None,
+            "countryName": str(organisation.country.name),
+        }
+
+
+class OcdsPeriodSerializer(serializers.Serializer):
+    startDate = serializers.DateField(source="valid_from", allow_null=True)  # noqa: N815
+    endDate = serializers.DateField(source="valid_until", allow_null=True)  # noqa: N815
+
+
+class OcdsMilestoneSerializer(serializers.Serializer):
+    id = serializers.CharField(source="pk")
+    title = serializers.CharField(source="action")
+    description = serializers.CharField(source="notes")
+    type = serializers.SerializerMethodField()
+    dueDate = serializers.DateField(source="due_date", allow_null=True)  # noqa: N815
+    dateMet = serializers.DateField(source="done_on", allow_null=True)  # noqa: N815
+    status = serializers.SerializerMethodField(help_text="scheduled, met or notMet (OCDS).")
+    catalogueStatus = serializers.CharField(  # noqa: N815
+        source="status",
+        help_text="Our own status: planned, in_progress, done, not_done, cancelled.",
+    )
+    responsible = serializers.SerializerMethodField()
+
+    def get_type(self, follow_up) -> str:
+        return "delivery"
+
+    def get_status(self, follow_up) -> str:
+        return MILESTONE_STATUS.get(follow_up.status, "scheduled")
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField(), allow_null=True))
+    def get_responsible(self, follow_up):
+        organisation = follow_up.responsible
+        return {"id": organisation.slug, "name": organisation.name} if organisation else None
+
+
+class OcdsDocumentSerializer(serializers.Serializer):
+    id = serializers.CharField(source="pk")
+    documentType = serializers.CharField(source="type")  # noqa: N815
+    title = serializers.CharField()
+    datePublished = serializers.DateField(source="date", allow_null=True)  # noqa: N815
+    format = serializers.CharField(source="content_type")
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, document):
+        return absolute(self.context.get("request"), document.get_absolute_url())
+
+
+class OcdsRelatedProcessSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    relationship = serializers.ListField(child=serializers.CharField())
+    title = serializers.CharField()
+    scheme = serializers.CharField()
+    identifier = serializers.CharField()
+    uri = serializers.URLField()
+
+
+class OcdsSourceSerializer(serializers.Serializer):
+    publisher = serializers.CharField(source="source.publisher")
+    headline = serializers.CharField(source="source.headline")
+    publishedOn = serializers.DateField(source="source.published_on", allow_null=True)  # noqa: N815
+    url = serializers.CharField(source="source.url")
+
+
+class AgreementOcdsSerializer(serializers.ModelSerializer):
+    """One agreement, after OCDS: a contracting process whose "contract" is the agreement."""
+
+    id = serializers.CharField(source="slug")
+    uri = serializers.SerializerMethodField(help_text="Its page in the catalogue.")
+    title = serializers.CharField()
+    description = serializers.CharField(source="summary")
+    date = serializers.DateField(allow_null=True)
+    kind = serializers.CharField()
+    status = serializers.CharField(source="stage", help_text="The stage in the life cycle.")
+    category = serializers.CharField(source="category")
+    documentNumber = serializers.CharField(source="document_number")  # noqa: N815
+    venue = serializers.CharField()
+    venueRegion = serializers.SlugRelatedField(  # noqa: N815
+        source="venue_region", slug_field="code", read_only=True
+    )
+    period = OcdsPeriodSerializer(source="*")
+    sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    parties = OcdsPartySerializer(many=True, read_only=True)
+    milestones = OcdsMilestoneSerializer(source="follow_ups", many=True, read_only=True)
+    documents = OcdsDocumentSerializer(many=True, read_only=True)
+    relatedProcesses = serializers.SerializerMethodField()  # noqa: N815
+    sources = OcdsSourceSerializer(source="citations", many=True, read_only=True)
+    isPublished = serializers.BooleanField(source="is_published")  # noqa: N815
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "uri",
+            "title",
+            "description",
+            "date",
+            "kind",
+            "status",
+            "category",
+            "documentNumber",
+            "venue",
+            "venueRegion",
+            "period",
+            "sectors",
+            "parties",
+            "milestones",
+            "documents",
+            "relatedProcesses",
+            "sources",
+            "isPublished",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_uri(self, agreement):
+        return absolute(self.context.get("request"), agreement.get_absolute_url())
+
+    @extend_schema_field(OcdsRelatedProcessSerializer(many=True))
+    def get_relatedProcesses(self, agreement):  # noqa: N802
+        request = self.context.get("request")
+        related = []
+        earlier = visible_follows_from(agreement, request.user) if request else None
+        if earlier:
+            related.append(("prior", earlier))
+        related += [("subsequent", later) for later in agreement.visible_followed_by]
+        return [
+            {
+                "id": other.slug,
+                "relationship": [relationship],
+                "title": other.title,
+                "scheme": "x_catalogue",
+                "identifier": other.slug,
+                "uri": absolute(request, reverse("api:agreement-detail", args=[other.slug])),
+            }
+            for relationship, other in related
+        ]
