@@ -247,6 +247,8 @@ def agreement_facets(agreements):
         .values_list("sector__slug", "n")
     )
     return facets
+
+
 # --- Lists, in every format ---------------------------------------------------------------
 
 
@@ -291,29 +293,26 @@ def agreement_detail(user):
     """The agreements ``user`` may see, with everything the agreement page (and its fact
     sheet) shows, in a fixed number of queries."""
     visible = Agreement.objects.visible_to(user)
-    return (
-        visible.select_related("venue_region", "follows_from")
-        .prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=Party.objects.select_related(
-                    "organisation__region", "organisation__parent__region"
-                ),
+    return visible.select_related("venue_region", "follows_from").prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=Party.objects.select_related(
+                "organisation__region", "organisation__parent__region"
             ),
-            Prefetch(
-                "participants",
-                queryset=Participant.objects.select_related("person", "position__organisation"),
-            ),
-            "sectors",
-            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("responsible")),
-            Prefetch(
-                "followed_by",
-                queryset=visible.order_by("date", "title"),
-                to_attr="visible_followed_by",
-            ),
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
-            "documents",
-        )
+        ),
+        Prefetch(
+            "participants",
+            queryset=Participant.objects.select_related("person", "position__organisation"),
+        ),
+        "sectors",
+        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("responsible")),
+        Prefetch(
+            "followed_by",
+            queryset=visible.order_by("date", "title"),
+            to_attr="visible_followed_by",
+        ),
+        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        "documents",
     )
 
 

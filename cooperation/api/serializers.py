@@ -54,9 +54,7 @@ class AgreementListSerializer(serializers.ModelSerializer):
 
     url = serializers.SerializerMethodField(help_text="This agreement in the API (OCDS-shaped).")
     page_url = serializers.SerializerMethodField(help_text="Its page in the catalogue.")
-    category = serializers.CharField(
-        source="category", help_text="KSDD, KSDPK, KSDPL or KSDLL; empty if not derived."
-    )
+    category = serializers.CharField(help_text="KSDD, KSDPK, KSDPL or KSDLL; empty if not derived.")
     venue_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     parties = PartySummarySerializer(many=True, read_only=True)
     sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -233,7 +231,7 @@ class AgreementOcdsSerializer(serializers.ModelSerializer):
     date = serializers.DateField(allow_null=True)
     kind = serializers.CharField()
     status = serializers.CharField(source="stage", help_text="The stage in the life cycle.")
-    category = serializers.CharField(source="category")
+    category = serializers.CharField()
     documentNumber = serializers.CharField(source="document_number")  # noqa: N815
     venue = serializers.CharField()
     venueRegion = serializers.SlugRelatedField(  # noqa: N815
