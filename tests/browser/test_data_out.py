@@ -48,7 +48,7 @@ def banten_draft(catalogue):
 
 def filter_by_banten(catalogue, page):
     page.goto(catalogue.url + "/agreements/")
-    page.get_by_label("Wilayah").select_option(label="Provinsi Banten")
+    page.locator("#id_region").fill("36")  # the picker takes a code
     page.get_by_role("button", name="Terapkan filter").click()
     heading = page.get_by_role("heading", name=re.compile(r"\d+ kerja sama ditemukan"))
     return int(re.match(r"\d+", heading.inner_text()).group())
