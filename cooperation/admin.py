@@ -2,27 +2,39 @@
 
 An agreement is edited on one page with its parties, participants, follow-up actions, sources
 and documents. No changelist issues a query per row: the derived category is stored on the
-agreement (``cooperation.derived``) and many-relations are prefetched.
+agreement (``cooperation.derived``) and many-relations are prefetched. Every list filter's
+choices are cheap at national scale: a fixed list, an index-answered query, or a text box that
+names a region or an organisation, with suggestions, as on the public lists.
 """
+
+import functools
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.forms.widgets import Script
+from django.http import HttpResponse, QueryDict
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from regions.admin import CatalogueAdmin, SafeAutocompleteMixin, admin_link
-from regions.models import Region
+from regions.admin import (
+    CatalogueAdmin,
+    CatalogueChangeList,
+    SafeAutocompleteMixin,
+    YearListFilter,
+    admin_link,
+    is_clean_text,
+)
 
 from . import derived
+from .filters import ORGANISATION_LOOKUP, REGION_LOOKUP, LookupField
 from .imports import AgreementResource, import_template
 from .models import (
     Agreement,
@@ -53,51 +65,154 @@ class CategoryListFilter(admin.SimpleListFilter):
         return Agreement.Category.choices
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(category=self.value())
-        return queryset
+        if self.value() is None:
+            return queryset
+        return queryset.filter(category=self.value())  # an unknown category: an empty list
 
 
-class YearListFilter(admin.SimpleListFilter):
-    title = _("year")
-    parameter_name = "year"
+class SectorListFilter(admin.SimpleListFilter):
+    """Agreements of a sector, as an EXISTS (Django's own filter on a many-to-many field
+    makes the list SELECT DISTINCT over every column)."""
+
+    title = _("sector")
+    parameter_name = "sector"
 
     def lookups(self, request, model_admin):
-        years = Agreement.objects.dates("date", "year", order="DESC")
-        return [(str(day.year), str(day.year)) for day in years]
+        return [(sector.slug, str(sector)) for sector in Sector.objects.all()]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date__year=int(self.value()))
-        return queryset
+        if self.value() is None:
+            return queryset
+        if not is_clean_text(self.value()):
+            return queryset.none()
+        through = Agreement.sectors.through.objects.filter(
+            agreement=OuterRef("pk"), sector__slug=self.value()
+        )
+        return queryset.filter(Exists(through))
 
 
-class RegionListFilter(admin.SimpleListFilter):
-    """Regions that appear in agreements, and their provinces. A province includes its
-    regencies and cities (``AgreementQuerySet.for_region``)."""
+class LookupListFilter(admin.SimpleListFilter):
+    """A list filter over a big table (regions, organisations): a text box that names one
+    record, the public lists' ``LookupField`` (a code, a slug, "name (code)" as the picker fills
+    it in, or words of the name; none or several found is an error under the box and an empty
+    list), with suggestions from the public pickers (``static/js/picker.js``). Its lookups list
+    nothing; the chosen record costs a query or two."""
+
+    template = "admin/lookup_filter.html"
+    lookup = None  # REGION_LOOKUP or ORGANISATION_LOOKUP (cooperation.filters)
+    media = forms.Media(
+        js=[Script("js/picker.js", defer=True)], css={"screen": ["css/admin-picker.css"]}
+    )
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        options = {
+            **self.lookup,
+            "matches": functools.partial(self.lookup["matches"], request.user),
+        }
+        value = self.value()
+        self.form = forms.Form(
+            None if value is None else {self.parameter_name: value}, auto_id="filter_%s"
+        )
+        self.form.fields[self.parameter_name] = LookupField(
+            label=self.title, required=False, **options
+        )
+
+    def lookups(self, request, model_admin):
+        return []
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if not self.form.is_valid():
+            return queryset.none()
+        chosen = self.form.cleaned_data[self.parameter_name]
+        return queryset if chosen is None else self.filter_chosen(queryset, chosen)
+
+    def filter_chosen(self, queryset, chosen):
+        raise NotImplementedError
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("All"),
+        }
+        others = changelist.get_query_string(remove=[self.parameter_name, "p"])
+        yield {
+            "lookup": True,
+            "field": self.form[self.parameter_name],
+            "hidden": list(QueryDict(others[1:]).lists()),
+        }
+
+
+class RegionListFilter(LookupListFilter):
+    """A province includes its regencies and cities (``AgreementQuerySet.for_region``)."""
 
     title = _("region")
     parameter_name = "region"
+    lookup = REGION_LOOKUP
 
-    def lookups(self, request, model_admin):
-        used = Q(hosted_agreements__isnull=False) | Q(organisations__parties__isnull=False)
-        used |= Q(organisations__units__parties__isnull=False)
-        regions = Region.objects.filter(used)
-        provinces = Region.objects.filter(Q(pk__in=regions.values("pk")) | Q(children__in=regions))
-        return [
-            (region.code, str(region))
-            for region in Region.objects.filter(
-                Q(pk__in=regions.values("pk")) | Q(pk__in=provinces.values("pk"))
-            ).order_by("code")
-        ]
+    def filter_chosen(self, queryset, region):
+        return queryset.for_region(region)
 
-    def queryset(self, request, queryset):
-        if self.value():
-            region = Region.objects.filter(code=self.value()).first()
-            if region is None:
-                return queryset.none()
-            return queryset.filter(pk__in=Agreement.objects.for_region(region).values("pk"))
-        return queryset
+
+class PartnerListFilter(LookupListFilter):
+    title = _("partner organisation")
+    parameter_name = "partner"
+    lookup = ORGANISATION_LOOKUP
+
+    def filter_chosen(self, queryset, organisation):
+        parties = Party.objects.filter(agreement=OuterRef("pk"), organisation=organisation)
+        return queryset.filter(Exists(parties))
+
+
+class PartyOrganisationListFilter(LookupListFilter):
+    title = _("organisation")
+    parameter_name = "organisation"
+    lookup = ORGANISATION_LOOKUP
+
+    def filter_chosen(self, queryset, organisation):
+        return queryset.filter(organisation=organisation)
+
+
+class ResponsibleListFilter(LookupListFilter):
+    title = _("responsible organisation")
+    parameter_name = "responsible"
+    lookup = ORGANISATION_LOOKUP
+
+    def filter_chosen(self, queryset, organisation):
+        return queryset.filter(responsible=organisation)
+
+
+class DueYearListFilter(YearListFilter):
+    title = _("year due")
+    parameter_name = "due_year"
+    field_name = "due_date"
+
+
+class PublicationYearListFilter(YearListFilter):
+    title = _("year of publication")
+    parameter_name = "year"
+    field_name = "published_on"
+
+
+class AgreementChangeList(CatalogueChangeList):
+    """The agreement list at national scale: the long texts are not read, and a search lists
+    the most relevant first (as the public list does) unless the officer sorts by a column."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.defer("summary", "data_notes")
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        if ORDER_VAR not in self.params and "search_rank" in queryset.query.annotations:
+            return ["-search_rank", *ordering]
+        return ordering
 
 
 # --- Agreement and its inlines -----------------------------------------------------------
@@ -201,19 +316,24 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
         "kind",
         "stage",
         CategoryListFilter,
-        "sectors",
+        SectorListFilter,
         YearListFilter,
         RegionListFilter,
+        PartnerListFilter,
         "is_published",
     ]
-    search_fields = ["title", "summary", "parties__organisation__name"]
-    search_help_text = _("Searches the title, the summary and the parties' names.")
+    # The search itself is get_search_results'; search_fields only shows the search box.
+    search_fields = ["title"]
+    search_help_text = _(
+        "Every word must appear: in the title, the summary, a party's name, a sector, the "
+        "venue or a participant's name. Other forms of a word count too (sampah, "
+        "persampahan)."
+    )
     list_select_related = ["venue_region"]
     autocomplete_fields = ["venue_region", "follows_from"]
     filter_horizontal = ["sectors"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["category"]
-    date_hierarchy = "date"
     actions = ["publish", "unpublish"]
     inlines = [PartyInline, ParticipantInline, FollowUpInline, CitationInline, DocumentInline]
     fieldsets = [
@@ -254,6 +374,9 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
             )
         )
 
+    def get_changelist(self, request, **kwargs):
+        return AgreementChangeList
+
     def save_model(self, request, obj, form, change):
         # Restoring a deleted agreement from its history brings back its parts too.
         restoring = change and not Agreement._base_manager.filter(pk=obj.pk).exists()
@@ -270,13 +393,13 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
             self.message_user(request, message % {"count": count})
 
     def get_search_results(self, request, queryset, search_term):
-        # Each word must match the title, summary or a party's name or short name
-        # (AgreementQuerySet.search); Exists subqueries never duplicate rows.
-        for word in smart_split(search_term):
-            if word[0] in "\"'" and word[0] == word[-1]:
-                word = unescape_string_literal(word)
-            queryset = queryset.search(word)
-        return queryset, False
+        # The public lists' search (AgreementQuerySet.search): every word, in any field of the
+        # stored search document, normalised and stemmed; ranked (AgreementChangeList).
+        if not search_term.strip():
+            return queryset, False
+        if not is_clean_text(search_term):
+            return queryset.none(), False
+        return queryset.search(search_term).with_search_rank(search_term), False
 
     @admin.display(description=_("parties"))
     def party_names(self, agreement):
@@ -319,7 +442,7 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
 @admin.register(Party)
 class PartyAdmin(CatalogueAdmin):
     list_display = ["organisation", "role", "agreement"]
-    list_filter = ["role", "organisation__kind"]
+    list_filter = ["role", "organisation__kind", PartyOrganisationListFilter]
     search_fields = ["organisation__name", "organisation__short_name", "agreement__title"]
     list_select_related = ["organisation", "agreement"]
     autocomplete_fields = ["agreement", "organisation"]
@@ -359,12 +482,12 @@ class FollowUpAdmin(CatalogueAdmin):
     list_filter = [
         "status",
         OverdueListFilter,
-        ("responsible", admin.RelatedOnlyFieldListFilter),
+        DueYearListFilter,
+        ResponsibleListFilter,
     ]
     search_fields = ["action", "notes", "agreement__title", "responsible__name"]
     list_select_related = ["agreement", "responsible"]
     autocomplete_fields = ["agreement", "responsible", "source"]
-    date_hierarchy = "due_date"
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, follow_up):
@@ -447,11 +570,10 @@ class SectorAdmin(CatalogueAdmin):
 @admin.register(Source)
 class SourceAdmin(CatalogueAdmin):
     list_display = ["headline", "publisher", "published_on", "cited_by"]
-    list_filter = ["publisher"]
+    list_filter = [PublicationYearListFilter]
     search_fields = ["headline", "publisher", "url", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     readonly_fields = ["cited_by", "reports_follow_ups"]
-    date_hierarchy = "published_on"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):

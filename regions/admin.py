@@ -5,18 +5,24 @@ for users who may change the record, reverts it. No changelist issues a query pe
 column that follows a relation is covered by ``list_select_related`` or a prefetch.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, router, transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Min, Prefetch, Q
 from django.forms.models import _get_foreign_key
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -238,13 +244,73 @@ class VersionCheckedAdminMixin:
 INLINE_MAX_FORMS = 100
 
 
+# --- Changelists at national scale -------------------------------------------------------
+
+# The date hierarchy's parts, and the values a date can hold.
+DATE_PARTS = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
+
+
+def is_clean_text(value):
+    """Whether ``value`` can be compared in the database: PostgreSQL refuses NUL characters."""
+    return isinstance(value, str) and "\x00" not in value
+
+
+class CatalogueChangeList(ChangeList):
+    """A date hierarchy value that no date can have (year 99999, month 13) is a bad lookup
+    (Django then shows the list unfiltered with an error flag), not a crash."""
+
+    def get_filters(self, request):
+        if self.date_hierarchy:
+            for part, (low, high) in DATE_PARTS.items():
+                values = self.filter_params.get(f"{self.date_hierarchy}__{part}")
+                for value in values or ():
+                    if not re.fullmatch(r"[0-9]{1,4}", value) or not low <= int(value) <= high:
+                        raise IncorrectLookupParameters(f"Invalid {part}: {value!r}")
+        return super().get_filters(request)
+
+
+class YearListFilter(admin.SimpleListFilter):
+    """The years of a date field, from the first to the last, newest first.
+
+    The first and last come from MIN and MAX queries that an index on the field answers
+    without reading the rows; a year in between with no record lists an empty page. A value that is
+    not a year the database can hold gives an empty list, never an error."""
+
+    title = _("year")
+    parameter_name = "year"
+    field_name = "date"
+
+    def lookups(self, request, model_admin):
+        # Two queries: SQLite answers MIN or MAX from an index, not both in one query.
+        manager = model_admin.model._default_manager
+        first = manager.aggregate(day=Min(self.field_name))["day"]
+        if first is None:
+            return []
+        last = manager.aggregate(day=Max(self.field_name))["day"]
+        years = range(last.year, first.year - 1, -1)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not re.fullmatch(r"[0-9]{1,4}", value) or not 1 <= int(value) <= 9998:
+            return queryset.none()
+        return queryset.filter(**{f"{self.field_name}__year": int(value)})
+
+
 class CatalogueAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     """Base admin for the catalogue's models: every change page (and the page's inlines) is
     version-checked (``VersionCheckedForm``), inlines are capped, and the history view reverts
-    only for users who may change the record."""
+    only for users who may change the record. Its changelists stay cheap at national scale:
+    no full count, list filters whose choices cost at most an index lookup (``YearListFilter``,
+    or a text box with suggestions: a filter's ``media`` is the page's), and date hierarchies
+    that refuse impossible dates."""
 
     list_per_page = 50
     form = VersionCheckedForm
+    # The "N total" link counts the whole table on every filtered page.
+    show_full_result_count = False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = kwargs.get("form", self.form)
@@ -275,7 +341,26 @@ class CatalogueAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
             fieldsets[0][1]["fields"].append("version")
         return fieldsets
 
+    def get_changelist(self, request, **kwargs):
+        return CatalogueChangeList
+
+    @property
+    def media(self):
+        # A list filter that needs a script (a picker's suggestions) says so in its ``media``.
+        media = super().media
+        for item in self.list_filter:
+            spec = item[1] if isinstance(item, tuple) else item
+            media += getattr(spec, "media", None) or forms.Media()
+        return media
+
+    def get_search_results(self, request, queryset, search_term):
+        if not is_clean_text(search_term):
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not re.fullmatch(r"[0-9]{1,18}", str(version_id)):
+            raise Http404("No such version.")
         # As the change view, in one transaction: a version-checked form locks the row.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return self._history_form_view(request, object_id, version_id, extra_context)
@@ -330,9 +415,32 @@ class ProvinceListFilter(admin.SimpleListFilter):
         return [(region.code, str(region)) for region in Region.objects.provinces()]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(province__code=self.value())
-        return queryset
+        if self.value() is None:
+            return queryset
+        if not is_clean_text(self.value()):
+            return queryset.none()
+        return self.in_province(queryset, self.value())
+
+    def in_province(self, queryset, code):
+        return queryset.filter(province__code=code)
+
+
+class CountryListFilter(admin.SimpleListFilter):
+    """The countries that organisations belong to (a few dozen), not every country."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        used = set(Organisation.objects.order_by().values_list("country", flat=True).distinct())
+        return [(code, name) for code, name in countries if code in used]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if not is_clean_text(self.value()):
+            return queryset.none()
+        return queryset.filter(country=self.value())
 
 
 @admin.register(Region)
@@ -364,10 +472,18 @@ class PositionTenureInline(TenureInline):
     verbose_name_plural = _("holders of this post")
 
 
+class OrganisationProvinceListFilter(ProvinceListFilter):
+    """Organisations of the province or of a regency or city in it (38 choices, whatever the
+    number of organisations)."""
+
+    def in_province(self, queryset, code):
+        return queryset.filter(Q(region__code=code) | Q(region__province__code=code))
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(CatalogueAdmin):
     list_display = ["name", "short_name", "kind", "parent", "region", "country"]
-    list_filter = ["kind", "country", ("region", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["kind", CountryListFilter, OrganisationProvinceListFilter]
     search_fields = ["name", "short_name", "slug"]
     list_select_related = ["parent", "region"]
     autocomplete_fields = ["parent", "region"]

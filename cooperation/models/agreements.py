@@ -297,6 +297,8 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
         # last, which SQLite cannot index), for all agreements and for the published ones.
         indexes = [
             models.Index(fields=["category", "is_published"], name="agreement_category"),
+            # The year filters' first and last year, and the date filters.
+            models.Index(fields=["date"], name="agreement_date"),
         ]
         constraints = [
             models.CheckConstraint(

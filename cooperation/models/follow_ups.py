@@ -90,6 +90,10 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = [F("due_date").asc(nulls_last=True), "id"]
+        indexes = [
+            # The list's order, and the due-year filter's first and last year.
+            models.Index(fields=["due_date", "id"], name="follow_up_list_order"),
+        ]
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
         constraints = [

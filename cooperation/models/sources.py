@@ -31,6 +31,7 @@ class Source(SlugNaturalKeyMixin, models.Model):
 
     class Meta:
         ordering = ["publisher", "headline"]
+        indexes = [models.Index(fields=["published_on"], name="source_published_on")]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 
