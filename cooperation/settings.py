@@ -6,6 +6,7 @@ HTTPS settings below default to their strict values (`manage.py check --deploy` 
 each can be switched by an environment variable documented in README.md ("Production").
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +16,12 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .database import (
+    COMMAND_STATEMENT_TIMEOUT,
+    WEB_STATEMENT_TIMEOUT,
+    is_management_command,
+    session_options,
+)
 from .env import env_bool, env_int, env_list, env_str
 from .security import static_file_headers
 
@@ -114,6 +121,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 # /healthz answers 503 when the database has not answered within this many seconds.
 HEALTHZ_TIMEOUT = env_int("DJANGO_HEALTHZ_TIMEOUT", 3)
+# The safety net (cooperation/database.py): a statement timeout per session, longer for
+# management commands, and no JIT compilation.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _command = is_management_command(sys.argv)
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = session_options(
+        statement_timeout=env_int("DJANGO_DB_COMMAND_STATEMENT_TIMEOUT", COMMAND_STATEMENT_TIMEOUT)
+        if _command
+        else env_int("DJANGO_DB_STATEMENT_TIMEOUT", WEB_STATEMENT_TIMEOUT),
+        jit=env_bool("DJANGO_DB_JIT", False),
+        existing=_options.get("options", ""),
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
