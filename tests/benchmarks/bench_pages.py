@@ -1,512 +1,456 @@
-"""Page benchmark: query counts and wall times of the main pages as the catalogue grows.
+"""Page benchmark at national scale: every page shape (tests/benchmarks/shapes.py) served by
+gunicorn from a generated catalogue on PostgreSQL.
 
 Run from the project root:
 
-    .venv/bin/python tests/benchmarks/bench_pages.py [--agreements 10 100 1000] [--repeat 5]
-        [--database-url postgres://postgres@127.0.0.1:5432/katalog_bench]
+    .venv/bin/python tests/benchmarks/bench_pages.py                # 100,000 agreements
+    .venv/bin/python tests/benchmarks/bench_pages.py --reuse        # the catalogue left by --keep
+    .venv/bin/python tests/benchmarks/bench_pages.py --agreements 2000 --repeat 5 --only admin
 
-It never touches db.sqlite3: by default it uses a fresh temporary SQLite file; with
---database-url it creates that PostgreSQL database, and drops it at the end (it refuses to use
-one that already exists). It migrates, loads fixtures/*.json, then for each size grows the
-catalogue to that many published agreements and requests every page once to warm up and
---repeat times to time it. It prints a table and exits 1 if a page's query count grew with the
-number of agreements ("QUERY COUNT GREW") or a page did not answer 200.
+It creates the PostgreSQL database of --database-url (default katalog_bench; it refuses one that
+exists unless --reuse), migrates it, loads the regions and sectors and runs
+``generate_catalogue`` (a few minutes for 100,000); with --reuse it uses the database as it is
+(only migrated). A second, small catalogue (--small, default 1,000 agreements) is generated in
+``<name>_small`` to check that no shape's query count grows with the rows. Each catalogue is
+served by gunicorn (--workers, default 2) with production settings (debug off, collected static
+files, JIT off, the web statement timeout) and a benchmark-only middleware that reports each
+request's queries in a header. Each shape is requested twice to warm up, then --repeat times
+(default 15) one at a time; the table gives the median and 95th percentile latency, the queries
+(big and small catalogue), the HTML size and the ratio to the admin changelist with the same
+filter. Then the shapes marked for it are requested by --concurrency clients (default 8) for
+--duration seconds (default 10) each: requests per second and errors.
 
-This is not a test (pytest collects test_*.py only): timings belong here, query counts in tests.
+It exits 1 if a page does not answer 200, a query count grew, or a request failed under load.
+Timings depend on the machine and on what else runs on it: this is not a test (pytest collects
+test_*.py only); query counts are pinned in the tests.
 """
 
 import argparse
-import datetime
+import http.client
 import os
-import random
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-SEED = 20251001
-PROVINCE_BIAS = "36"  # Banten: a share of agreements involve it, so it is the busiest province
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/katalog_bench"
+STAFF_USER = "bench-staff"
+# One secret key for gunicorn and this process, which makes the staff session.
+SECRET_KEY = "benchmark-only-" + "x" * 40
+PUBLIC_MAX_QUERIES = 10  # issue 8's target
+ADMIN_MAX_QUERIES = 15  # issue 12's target
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--agreements",
-        type=int,
-        nargs="+",
-        default=[10, 100, 1000],
-        metavar="N",
-        help="catalogue sizes (published agreements), ascending (default: 10 100 1000)",
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=5, help="timed requests per page (default: 5)"
-    )
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL database to create and drop (default: a temporary SQLite file)",
-    )
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--agreements", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--small", type=int, default=1000, help="agreements of the small one")
+    parser.add_argument("--reuse", action="store_true", help="use the existing database")
+    parser.add_argument("--keep", action="store_true", help="keep the big database for --reuse")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--only", default="", help="measure only shapes whose name has this")
+    parser.add_argument("--output", help="also write the tables (Markdown) to this file")
     return parser.parse_args()
 
 
-# --- Database -----------------------------------------------------------------------------
+# --- Databases ----------------------------------------------------------------------------
 
 
-def postgres_admin(url):
-    """(database name, function running one SQL statement on the server's 'postgres' db)."""
+def database_config(url):
     import dj_database_url
-    import psycopg
 
     config = dj_database_url.parse(url)
     if "postgres" not in config["ENGINE"]:
         sys.exit("--database-url must be a PostgreSQL URL (postgres://...).")
+    return config
+
+
+def server_sql(config, sql):
+    import psycopg
+
+    with psycopg.connect(
+        dbname="postgres",
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    ) as connection:
+        cursor = connection.execute(sql)
+        return cursor.fetchall() if cursor.description else None
+
+
+def database_exists(config, name):
+    return bool(server_sql(config, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+
+
+def manage(url, *args, quiet=True):
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+def prepare(url, agreements, seed, reuse):
+    """Create, migrate and fill the database (or, with ``reuse``, only migrate it)."""
+    config = database_config(url)
     name = config["NAME"]
-
-    def run(sql):
-        with psycopg.connect(
-            dbname="postgres",
-            user=config["USER"] or None,
-            password=config["PASSWORD"] or None,
-            host=config["HOST"] or None,
-            port=config["PORT"] or None,
-            autocommit=True,
-        ) as connection:
-            cursor = connection.execute(sql)
-            return cursor.fetchall() if cursor.description else None
-
-    return name, run
-
-
-# --- Data ---------------------------------------------------------------------------------
+    exists = database_exists(config, name)
+    if exists and not reuse:
+        sys.exit(f"Database {name} exists: pass --reuse to measure it, or drop it.")
+    if reuse and not exists:
+        sys.exit(f"Database {name} does not exist: run once without --reuse (and --keep).")
+    if not exists:
+        server_sql(config, f'CREATE DATABASE "{name}"')
+    manage(url, "migrate", "--noinput")
+    if not exists:
+        manage(url, "loaddata", "regions", "sectors")
+        started = time.monotonic()
+        print(f"{name}: generating {agreements:,} agreements ...", flush=True)
+        manage(url, "generate_catalogue", "--agreements", str(agreements), "--seed", str(seed))
+        print(f"{name}: generated in {time.monotonic() - started:.0f} s", flush=True)
+        server_sql_in(config, name, "VACUUM ANALYZE")
 
 
-def load_fixtures():
-    from django.core.management import call_command
+def server_sql_in(config, name, sql):
+    import psycopg
 
-    call_command("migrate", verbosity=0, interactive=False)
-    fixtures = sorted(str(path) for path in (BASE_DIR / "fixtures").glob("*.json"))
-    call_command("loaddata", *fixtures, verbosity=0)
-
-
-GOVERNMENT_PREFIX = {
-    "province": "Pemerintah Provinsi",
-    "regency": "Pemerintah",
-    "city": "Pemerintah",
-}
-SHORT_PREFIX = {"province": "Pemprov", "regency": "Pemkab", "city": "Pemkot"}
-HEAD_TITLES = {
-    "province": ("Gubernur", "Wakil Gubernur"),
-    "regency": ("Bupati", "Wakil Bupati"),
-    "city": ("Wali Kota", "Wakil Wali Kota"),
-}
-ACTIONS = [
-    "Survei lapangan",
-    "Kunjungan balasan",
-    "Rapat teknis",
-    "Penyusunan perjanjian kerja sama",
-    "Pertemuan antar perangkat daerah",
-    "Monitoring dan evaluasi",
-]
+    with psycopg.connect(
+        dbname=name,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    ) as connection:
+        connection.execute(sql)
 
 
-def bare_name(region):
-    for prefix in ("Kabupaten ", "Kota "):
-        if region.name.startswith(prefix):
-            return region.name[len(prefix) :]
-    return region.name
+def drop(url):
+    config = database_config(url)
+    server_sql(config, f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
 
 
-class Catalogue:
-    """Grows the catalogue with realistic agreements between regional governments."""
+# --- Serving ------------------------------------------------------------------------------
 
-    def __init__(self):
-        from cooperation.models import Sector
-        from regions.models import Region
 
-        self.rng = random.Random(SEED)
-        self.regions = list(Region.objects.all())
-        self.sectors = list(Sector.objects.values_list("pk", flat=True))
-        self.created = 0
-        self.governments = self.ensure_governments()
-        self.officials = self.ensure_officials()
+@dataclass
+class Response:
+    status: int
+    seconds: float
+    size: int
+    queries: int | None
 
-    def ensure_governments(self):
-        """A regional government for every region: {region pk: (organisation pk, short name)}."""
-        from django.utils.text import slugify
 
-        from regions.models import Organisation
+class Server:
+    """gunicorn serving one database with production settings, and a staff session for it."""
 
-        kind = Organisation.Kind.REGIONAL_GOVERNMENT
-        existing = set(Organisation.objects.filter(kind=kind).values_list("region", flat=True))
-        slugs = set(Organisation.objects.values_list("slug", flat=True))
-        new = []
-        for region in self.regions:
-            if region.pk in existing:
-                continue
-            prefix = GOVERNMENT_PREFIX[region.kind]
-            name = f"{prefix} {region.name}"
-            slug = slugify(name)
-            while slug in slugs:
-                slug += "-x"
-            slugs.add(slug)
-            short = f"{SHORT_PREFIX[region.kind]} {bare_name(region)}"
-            new.append(
-                Organisation(slug=slug, name=name, short_name=short, kind=kind, region=region)
-            )
-        Organisation.objects.bulk_create(new)
-        return {
-            region: (pk, short or name)
-            for region, pk, short, name in Organisation.objects.filter(kind=kind).values_list(
-                "region", "pk", "short_name", "name"
-            )
+    def __init__(self, url, port, workers, static_root):
+        self.url, self.port = url, port
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "tests.benchmarks.bench_settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": SECRET_KEY,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECURE_HSTS_SECONDS": "0",
+            "DJANGO_SESSION_COOKIE_SECURE": "0",
+            "DJANGO_CSRF_COOKIE_SECURE": "0",
+            "DJANGO_STATIC_ROOT": str(static_root),
+            "PYTHONPATH": str(BASE_DIR),
         }
-
-    def ensure_officials(self):
-        """A head and a deputy head with a current holder for every government:
-        {organisation pk: [(person pk, position pk), ...]}."""
-        from django.utils.text import slugify
-
-        from regions.models import Person, Position, Tenure
-
-        roles = [Position.Role.HEAD, Position.Role.DEPUTY_HEAD]
-        by_org = {pk: region for region, (pk, _short) in self.governments.items()}
-        region_by_pk = {region.pk: region for region in self.regions}
-        have = set(
-            Position.objects.filter(organisation__in=by_org, role__in=roles).values_list(
-                "organisation", "role"
-            )
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "cooperation.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
         )
-        position_slugs = set(Position.objects.values_list("slug", flat=True))
-        new_positions = []
-        for org_pk, region_pk in by_org.items():
-            region = region_by_pk[region_pk]
-            for role, title in zip(roles, HEAD_TITLES[region.kind], strict=True):
-                if (org_pk, role) in have:
-                    continue
-                full = f"{title} {bare_name(region)}"
-                slug = slugify(full)
-                while slug in position_slugs:
-                    slug += "-x"
-                position_slugs.add(slug)
-                new_positions.append(
-                    Position(slug=slug, title=full, organisation_id=org_pk, role=role)
-                )
-        Position.objects.bulk_create(new_positions)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if self.get("/healthz").status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                sys.exit("gunicorn did not start: see its output above.")
+            time.sleep(0.5)
+        self.cookie = f"sessionid={staff_session()}"
 
-        held = set(Tenure.objects.values_list("position", flat=True))
-        vacant = list(
-            Position.objects.filter(organisation__in=by_org, role__in=roles).exclude(pk__in=held)
-        )
-        person_slugs = set(Person.objects.values_list("slug", flat=True))
-        people = []
-        for index, position in enumerate(vacant):
-            slug = f"pejabat-{index:04d}"
-            while slug in person_slugs:
-                slug += "-x"
-            people.append(Person(slug=slug, name=f"Pejabat {index:04d} {position.title}"))
-        Person.objects.bulk_create(people)
-        pks = dict(
-            Person.objects.filter(slug__in=[p.slug for p in people]).values_list("slug", "pk")
-        )
-        Tenure.objects.bulk_create(
-            Tenure(
-                person_id=pks[person.slug],
-                position=position,
-                start_date=datetime.date(2021, 2, 26),
-            )
-            for person, position in zip(people, vacant, strict=True)
-        )
-        officials = {}
-        for person, position, org in Tenure.objects.filter(
-            position__organisation__in=by_org, position__role__in=roles
-        ).values_list("person", "position", "position__organisation"):
-            officials.setdefault(org, []).append((person, position))
-        return officials
+    def get(self, path, staff=False):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        headers = {"Accept-Language": "en"}
+        if staff:
+            headers["Cookie"] = self.cookie
+        started = time.perf_counter()
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        seconds = time.perf_counter() - started
+        queries = response.getheader("X-Bench-Queries")
+        return Response(response.status, seconds, len(body), int(queries) if queries else None)
 
-    def pick_regions(self, count):
-        rng = self.rng
-        regions = []
-        if rng.random() < 0.3:
-            banten = [r for r in self.regions if r.code.split(".")[0] == PROVINCE_BIAS]
-            regions.append(rng.choice(banten))
-        while len(regions) < count:
-            region = rng.choice(self.regions)
-            if region not in regions:
-                regions.append(region)
-        return regions
-
-    def grow(self, target):
-        """Add published agreements, with their parts, until there are ``target``."""
-        from cooperation.models import (
-            Agreement,
-            Citation,
-            FollowUp,
-            Participant,
-            Party,
-            Source,
-        )
-        from cooperation.models import (
-            today as catalogue_today,
-        )
-
-        missing = target - Agreement.objects.published().count()
-        if missing <= 0:
-            return
-        rng = self.rng
-        today = catalogue_today()
-        kinds = [
-            (Agreement.Kind.EXPLORATORY_MEETING, Agreement.Stage.EXPLORATION),
-            (Agreement.Kind.WORKING_VISIT, Agreement.Stage.EXPLORATION),
-            (Agreement.Kind.JOINT_AGREEMENT, Agreement.Stage.JOINT_AGREEMENT_SIGNED),
-            (Agreement.Kind.COOPERATION_AGREEMENT, Agreement.Stage.COOPERATION_AGREEMENT_SIGNED),
-            (Agreement.Kind.COOPERATION_AGREEMENT, Agreement.Stage.IMPLEMENTATION),
-        ]
-        plans = []
-        for _ in range(missing):
-            self.created += 1
-            index = self.created
-            regions = self.pick_regions(rng.randint(2, 3))
-            kind, stage = rng.choice(kinds)
-            date = today - datetime.timedelta(days=rng.randint(0, 4 * 365))
-            signed = kind in (Agreement.Kind.JOINT_AGREEMENT, Agreement.Kind.COOPERATION_AGREEMENT)
-            names = " dan ".join(self.governments[r.pk][1] for r in regions)
-            agreement = Agreement(
-                slug=f"bench-{index:05d}",
-                title=f"Kerja sama {names} ({index})",
-                kind=kind,
-                stage=stage,
-                date=date,
-                venue=f"Kantor {self.governments[regions[0].pk][1]}",
-                venue_region=regions[0],
-                valid_from=date if signed else None,
-                valid_until=date + datetime.timedelta(days=rng.choice([365, 3 * 365, 5 * 365]))
-                if signed
-                else None,
-                summary=f"Ringkasan kerja sama {names}.",
-                is_published=True,
-            )
-            plans.append((agreement, regions, signed))
-        Agreement.objects.bulk_create([agreement for agreement, _r, _s in plans])
-        pks = dict(
-            Agreement.objects.filter(slug__in=[a.slug for a, _r, _s in plans]).values_list(
-                "slug", "pk"
-            )
-        )
-        Source.objects.bulk_create(
-            Source(
-                slug=agreement.slug,
-                publisher="Berita Daerah",
-                headline=agreement.title,
-                published_on=agreement.date,
-            )
-            for agreement, _r, _s in plans
-        )
-        sources = dict(Source.objects.filter(slug__in=pks).values_list("slug", "pk"))
-        parties, participants, follow_ups, citations, sectors = [], [], [], [], []
-        through = Agreement.sectors.through
-        for agreement, regions, signed in plans:
-            pk = pks[agreement.slug]
-            orgs = [self.governments[r.pk][0] for r in regions]
-            for position, org in enumerate(orgs):
-                if signed:
-                    role = Party.Role.SIGNATORY
-                else:
-                    role = Party.Role.HOST if position == 0 else Party.Role.VISITOR
-                parties.append(Party(agreement_id=pk, organisation_id=org, role=role))
-            pool = {}
-            for org in orgs:
-                for person, post in self.officials.get(org, []):
-                    pool.setdefault(person, post)
-            chosen = rng.sample(sorted(pool.items()), min(len(pool), rng.randint(2, 5)))
-            for number, (person, post) in enumerate(chosen):
-                role = (
-                    Participant.Role.SIGNATORY
-                    if signed and number < len(orgs)
-                    else Participant.Role.DELEGATION_MEMBER
-                )
-                participants.append(
-                    Participant(agreement_id=pk, person_id=person, position_id=post, role=role)
-                )
-            for action in rng.sample(ACTIONS, rng.randint(1, 3)):
-                status = rng.choice(["overdue", "soon", "in_progress", "done"])
-                follow_up = FollowUp(
-                    agreement_id=pk,
-                    action=f"{action} {agreement.title}"[:300],
-                    responsible_id=rng.choice(orgs),
-                )
-                if status == "overdue":
-                    follow_up.due_date = today - datetime.timedelta(days=rng.randint(1, 200))
-                elif status == "soon":
-                    follow_up.due_date = today + datetime.timedelta(days=rng.randint(1, 60))
-                elif status == "in_progress":
-                    follow_up.status = FollowUp.Status.IN_PROGRESS
-                else:
-                    follow_up.status = FollowUp.Status.DONE
-                    follow_up.done_on = agreement.date
-                follow_ups.append(follow_up)
-            citations.append(Citation(agreement_id=pk, source_id=sources[agreement.slug]))
-            for sector in rng.sample(self.sectors, min(len(self.sectors), rng.randint(1, 3))):
-                sectors.append(through(agreement_id=pk, sector_id=sector))
-        Party.objects.bulk_create(parties)
-        Participant.objects.bulk_create(participants)
-        FollowUp.objects.bulk_create(follow_ups)
-        Citation.objects.bulk_create(citations)
-        through.objects.bulk_create(sectors)
-        # bulk_create sends no signals: derived data (category, region links, search) is
-        # rebuilt for the new agreements, as after any bulk load.
-        from cooperation.derived import agreements_refresh
-
-        agreements_refresh(pks.values())
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
-# --- Pages --------------------------------------------------------------------------------
-
-
-def pages(superuser):
-    """[(label, url, user)] for the current catalogue; user None is an anonymous visitor."""
-    from django.urls import reverse
-
-    from cooperation.models import Agreement
-    from cooperation.views import PAGE_SIZE
-    from regions.models import Organisation, Person, Position, Region
-
-    published = Agreement.objects.published()
-    agreement = published.filter(slug="bench-00001").first() or published.first()
-    provinces = {r.pk: (r.province_id or r.pk) for r in Region.objects.all()}
-    per_province = {}
-    for agreement_pk, region_pk in published.region_links():
-        per_province.setdefault(provinces[region_pk], set()).add(agreement_pk)
-    busiest_pk = max(per_province, key=lambda pk: (len(per_province[pk]), -pk))
-    province = Region.objects.get(pk=busiest_pk)
-    page = 2 if len(per_province[busiest_pk]) > PAGE_SIZE else 1
-    # The province's government and its head: the same records at every size, busier each time.
-    organisation = Organisation.objects.get(
-        kind=Organisation.Kind.REGIONAL_GOVERNMENT, region=province
-    )
-    person = (
-        Person.objects.filter(
-            tenures__position__organisation=organisation,
-            tenures__position__role=Position.Role.HEAD,
-        )
-        .order_by("pk")
-        .first()
-    )
-    agreement_list = reverse("cooperation:agreement_list")
-    return [
-        ("home", reverse("cooperation:home"), None),
-        ("agreement list", agreement_list, None),
-        (
-            f"agreement list, province, order, page {page}",
-            f"{agreement_list}?region={province.code}&order=title&page={page}",
-            None,
-        ),
-        ("agreement detail", agreement.get_absolute_url(), None),
-        ("follow-up list", reverse("cooperation:followup_list"), None),
-        ("region list", reverse("regions:region_list"), None),
-        (f"region detail ({province.code})", province.get_absolute_url(), None),
-        ("organisation detail", organisation.get_absolute_url(), None),
-        ("official detail", person.get_absolute_url(), None),
-        ("admin agreement list", reverse("admin:cooperation_agreement_changelist"), superuser),
-        (
-            "admin agreement change",
-            reverse("admin:cooperation_agreement_change", args=[agreement.pk]),
-            superuser,
-        ),
-    ]
-
-
-def measure(client, url, repeat):
-    """(status, queries, [seconds]) for one warm-up and ``repeat`` timed requests."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)
-    times, counts, status = [], [], 200
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - start)
-        counts.append(len(captured))
-        if response.status_code != 200:
-            status = response.status_code
-    return status, max(counts), times
-
-
-def run(sizes, repeat):
+def staff_user():
     from django.contrib.auth import get_user_model
-    from django.db import connection
+
+    user, _created = get_user_model().objects.get_or_create(
+        username=STAFF_USER, defaults={"is_staff": True, "is_superuser": True}
+    )
+    return user
+
+
+def staff_session():
+    """A logged-in superuser's session key, made in this process (the session is stored in
+    the database that gunicorn serves)."""
     from django.test import Client
 
-    load_fixtures()
+    user = staff_user()
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def use_database(url):
+    """Point this process's Django at ``url``."""
+    from django.db import connections
+
+    connections.close_all()
+    connections["default"].settings_dict.update(database_config(url))
+    connections["default"].settings_dict["OPTIONS"] = {}
+
+
+def collect_shapes(only):
+    from django.utils import translation
+
+    from tests.benchmarks.shapes import SHAPE_FUNCTIONS, Catalogue
+
     catalogue = Catalogue()
-    superuser = get_user_model().objects.create_superuser("bench", "bench@example.org", "x")
-    anonymous, admin = Client(), Client()
-    admin.force_login(superuser)
-    print(f"database: {connection.vendor}; repeat: {repeat}; sizes: {sizes}", flush=True)
+    found = []
+    with translation.override("en"):
+        for function in SHAPE_FUNCTIONS:
+            found += function(catalogue)
+    return [shape for shape in found if only in shape.name], catalogue
 
-    rows, first_counts, failures = [], {}, []
-    for size in sizes:
-        started = time.perf_counter()
-        catalogue.grow(size)
-        print(f"N={size}: catalogue grown in {time.perf_counter() - started:.1f} s", flush=True)
-        for label, url, user in pages(superuser):
-            key = label.split(" page ")[0].split(" (")[0]
-            status, queries, times = measure(admin if user else anonymous, url, repeat)
-            rows.append((label, size, queries, statistics.median(times), max(times)))
-            if status != 200:
-                failures.append(f"{label} at N={size}: HTTP {status} ({url})")
-            baseline = first_counts.setdefault(key, (size, queries))
-            if queries > baseline[1]:
-                failures.append(
-                    f"QUERY COUNT GREW: {key}: {baseline[1]} queries at N={baseline[0]}, "
-                    f"{queries} at N={size}"
+
+# --- Measuring ----------------------------------------------------------------------------
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def measure(server, shape, repeat):
+    for _ in range(2):
+        server.get(shape.path, shape.staff)
+    responses = [server.get(shape.path, shape.staff) for _ in range(repeat)]
+    times = [response.seconds * 1000 for response in responses]
+    return {
+        "status": max(response.status for response in responses),
+        "median": statistics.median(times),
+        "p95": percentile(times, 0.95),
+        "queries": max(response.queries or 0 for response in responses),
+        "size": responses[-1].size,
+    }
+
+
+def throughput(server, shape, concurrency, duration):
+    """(requests per second, errors) with ``concurrency`` clients for ``duration`` seconds."""
+    done, errors, lock = [0], [0], threading.Lock()
+    deadline = time.monotonic() + duration
+
+    def client():
+        while time.monotonic() < deadline:
+            try:
+                ok = server.get(shape.path, shape.staff).status == 200
+            except OSError:
+                ok = False
+            with lock:
+                done[0] += ok
+                errors[0] += not ok
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done[0] / (time.monotonic() - started), errors[0]
+
+
+def serve(url, args, static_root):
+    use_database(url)
+    staff_user()
+    shapes, catalogue = collect_shapes(args.only)
+    return Server(url, args.port, args.workers, static_root), shapes, catalogue
+
+
+def run(args):
+    from tests.benchmarks.shapes import MEASUREMENT_FUNCTIONS
+
+    big_url = args.database_url
+    small_url = big_url.rsplit("/", 1)[0] + "/" + database_config(big_url)["NAME"] + "_small"
+    if database_exists(database_config(small_url), database_config(small_url)["NAME"]):
+        drop(small_url)
+    static_root = Path(tempfile.mkdtemp(prefix="katalog-bench-static-"))
+    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": SECRET_KEY}
+    env["DJANGO_STATIC_ROOT"] = str(static_root)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
+    failures = []
+    try:
+        # The small catalogue: query counts only.
+        prepare(small_url, args.small, args.seed, reuse=False)
+        server, shapes, _catalogue = serve(small_url, args, static_root)
+        small_counts = {}
+        try:
+            for shape in shapes:
+                server.get(shape.path, shape.staff)
+                small_counts[shape.name] = server.get(shape.path, shape.staff).queries
+        finally:
+            server.stop()
+        drop(small_url)
+
+        # The big one: everything.
+        prepare(big_url, args.agreements, args.seed, reuse=args.reuse)
+        server, shapes, catalogue = serve(big_url, args, static_root)
+        try:
+            rows = {}
+            for shape in shapes:
+                rows[shape.name] = measure(server, shape, args.repeat)
+                row = rows[shape.name]
+                print(
+                    f"  {shape.name}: {row['median']:.0f} ms, {row['queries']} queries",
+                    flush=True,
                 )
+            rates = [
+                (shape, *throughput(server, shape, args.concurrency, args.duration))
+                for shape in shapes
+                if shape.throughput
+            ]
+            extra = [
+                row for function in MEASUREMENT_FUNCTIONS for row in function(server, catalogue)
+            ]
+        finally:
+            server.stop()
+    finally:
+        if database_exists(database_config(small_url), database_config(small_url)["NAME"]):
+            drop(small_url)
+        if not args.reuse and not args.keep:
+            drop(big_url)
 
-    width = max(len(row[0]) for row in rows)
+    lines = table(shapes, rows, small_counts, failures)
+    lines += [
+        "",
+        f"| page, {args.concurrency} clients | requests/s | errors |",
+        "| --- | ---: | ---: |",
+    ]
+    for shape, rate, errors in rates:
+        lines.append(f"| {shape.name} | {rate:.1f} | {errors} |")
+        if errors:
+            failures.append(f"{shape.name}: {errors} failed requests at concurrency")
+    if extra:
+        columns = sorted({column for _name, values in extra for column in values})
+        lines += ["", "| measurement | " + " | ".join(columns) + " |"]
+        lines.append("| --- |" + " ---: |" * len(columns))
+        for name, values in extra:
+            lines.append(
+                f"| {name} | " + " | ".join(str(values.get(c, "")) for c in columns) + " |"
+            )
+    output = "\n".join(lines)
     print()
-    print(f"{'page':<{width}}  {'N':>6}  {'queries':>7}  {'median ms':>9}  {'max ms':>8}")
-    for label, size, queries, median, longest in sorted(rows, key=lambda r: (r[0], r[1])):
-        median_ms, max_ms = median * 1000, longest * 1000
-        print(f"{label:<{width}}  {size:>6}  {queries:>7}  {median_ms:>9.1f}  {max_ms:>8.1f}")
+    print(output)
     for failure in failures:
         print(failure)
+    if args.output:
+        Path(args.output).write_text(output + "\n")
     return 1 if failures else 0
+
+
+def table(shapes, rows, small_counts, failures):
+    lines = [
+        "| page | median ms | p95 ms | queries | small | KB | × admin |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for shape in shapes:
+        row = rows[shape.name]
+        small = small_counts.get(shape.name)
+        ratio = ""
+        if shape.compare in rows:
+            ratio = f"{row['median'] / rows[shape.compare]['median']:.2f}"
+        lines.append(
+            f"| {shape.name} | {row['median']:.0f} | {row['p95']:.0f} | {row['queries']} | "
+            f"{small if small is not None else ''} | {row['size'] / 1024:.0f} | {ratio} |"
+        )
+        if row["status"] != 200:
+            failures.append(f"{shape.name}: HTTP {row['status']} ({shape.path})")
+        if small is not None and row["queries"] > small:
+            failures.append(
+                f"QUERY COUNT GREW: {shape.name}: {small} queries on the small catalogue, "
+                f"{row['queries']} on the big one"
+            )
+        limit = ADMIN_MAX_QUERIES if shape.staff else PUBLIC_MAX_QUERIES
+        if row["queries"] > limit:
+            print(f"over the query target ({limit}): {shape.name}, {row['queries']}")
+    return lines
 
 
 def main():
     args = parse_args()
-    sizes = sorted(set(args.agreements))
     sys.path.insert(0, str(BASE_DIR))
     os.environ["DJANGO_SETTINGS_MODULE"] = "cooperation.settings"
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
     os.environ["DJANGO_ALLOWED_HOSTS"] += ",testserver"
-    temporary = drop = None
-    if args.database_url:
-        name, admin_sql = postgres_admin(args.database_url)
-        if admin_sql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
-            sys.exit(f"Database {name} exists; drop it or name another (it is dropped after).")
-        admin_sql(f'CREATE DATABASE "{name}"')
-        drop = lambda: admin_sql(f'DROP DATABASE IF EXISTS "{name}"')  # noqa: E731
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        temporary = tempfile.TemporaryDirectory(prefix="katalog-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{temporary.name}/bench.sqlite3"
-    try:
-        import django
+    import django
 
-        django.setup()
-        status = run(sizes, args.repeat)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if drop:
-            drop()
-        if temporary:
-            temporary.cleanup()
-    return status
+    django.setup()
+    return run(args)
 
 
 if __name__ == "__main__":
