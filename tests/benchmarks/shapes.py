@@ -111,6 +111,21 @@ class Catalogue:
         return Sector.objects.annotate(n=Count("agreements")).order_by("-n", "slug").first()
 
     @cached_property
+    def country(self):
+        """The most frequent country of foreign partners."""
+        from django.db.models import Count
+
+        from regions.models import INDONESIA, Organisation
+
+        countries = (
+            Organisation.objects.exclude(country=INDONESIA)
+            .values("country")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "country")
+        )
+        return countries[0]["country"]
+
+    @cached_property
     def year(self):
         from cooperation.models import Agreement
 
@@ -152,7 +167,7 @@ def public_pages(catalogue):
         ("stage", "stage=implementation", "stage__exact=implementation"),
         ("category", "category=KSDPK", "category=KSDPK"),
         ("sector", f"sector={catalogue.sector.slug}", f"sector={catalogue.sector.slug}"),
-        ("country", "country=CN", ""),
+        ("country", f"country={catalogue.country}", ""),
         ("year", f"year={catalogue.year}", f"year={catalogue.year}"),
         ("date from", f"date_from={catalogue.year}-01-01", ""),
         ("open follow-ups", "open_follow_ups=on", ""),
