@@ -28,6 +28,7 @@ test_*.py only); query counts are pinned in the tests.
 import argparse
 import http.client
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -378,6 +379,7 @@ def run(args):
         finally:
             server.stop()
     finally:
+        shutil.rmtree(static_root, ignore_errors=True)
         if database_exists(database_config(small_url), database_config(small_url)["NAME"]):
             drop(small_url)
         if not args.reuse and not args.keep:
