@@ -132,12 +132,12 @@ class Catalogue:
         dates = Agreement.objects.filter(date__isnull=False).order_by("-date")
         return dates.values_list("date", flat=True).first().year - 1
 
-    @cached_property
-    def picker_values(self):
-        """What the admin's searchable pickers are given, by the model they pick."""
-        from regions.models import Organisation, Region
+    def lookup_value(self, lookup):
+        """What an admin filter's text box is given: the province's code, or the government's
+        slug (``cooperation.filters.REGION_LOOKUP`` or ``ORGANISATION_LOOKUP``)."""
+        from cooperation.filters import REGION_LOOKUP
 
-        return {Region: self.province.code, Organisation: self.government.slug}
+        return self.province.code if lookup is REGION_LOOKUP else self.government.slug
 
     @cached_property
     def deep_page(self):
@@ -197,6 +197,8 @@ def public_pages(catalogue):
         Shape("region, regency", regency.get_absolute_url()),
         Shape("organisation", catalogue.government.get_absolute_url()),
         Shape("official", catalogue.official.get_absolute_url()),
+        Shape("picker, regions", reverse("cooperation:pick_region") + "?q=kab"),
+        Shape("picker, organisations", reverse("cooperation:pick_organisation") + "?q=pemerintah"),
     ]
     return result
 
@@ -244,8 +246,8 @@ def admin_changelists(catalogue):
     from django.test import RequestFactory
     from django.urls import reverse
 
+    from cooperation.admin import LookupListFilter
     from cooperation.models import Agreement
-    from regions.admin import PickerListFilter
 
     user = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     assert user is not None, "the benchmark creates its staff user first"
@@ -267,8 +269,8 @@ def admin_changelists(catalogue):
         changelist = model_admin.get_changelist_instance(request)
         for spec in changelist.get_filters(request)[0]:
             title = str(spec.title)
-            if isinstance(spec, PickerListFilter):
-                value = catalogue.picker_values[spec.model]
+            if isinstance(spec, LookupListFilter):
+                value = catalogue.lookup_value(spec.lookup)
                 query = f"?{spec.parameter_name}={value}"
                 result.append(Shape(f"{name}, {title}", url + query, staff=True))
                 continue
