@@ -67,7 +67,9 @@ class CategoryListFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        return queryset.filter(category=self.value())  # an unknown category: an empty list
+        if self.value() not in Agreement.Category.values:
+            return queryset.none()  # not a category (PostgreSQL refuses NUL characters)
+        return queryset.filter(category=self.value())
 
 
 class SectorListFilter(admin.SimpleListFilter):
