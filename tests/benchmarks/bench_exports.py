@@ -1,17 +1,18 @@
 """Export benchmark: peak memory and time of exporting every agreement as CSV and as XLSX
-(and of the PDF list report, which holds the first 1,000).
+(and of the PDF list report, which holds the first 200).
 
 Run from the project root:
 
     .venv/bin/python tests/benchmarks/bench_exports.py [--agreements 100000] [--limit-mb 300]
-        [--database-url postgres://postgres@127.0.0.1:5432/katalog_bench_exports]
+        [--database-url postgres://postgres@127.0.0.1:5432/katalog_bench_exports [--reuse]]
 
-Like bench_pages.py it builds its own database (a temporary SQLite file, or a PostgreSQL
-database it creates and drops), loads the fixtures and grows the catalogue to N published
-agreements with bench_pages.py's generator (in steps of 10,000). Then, for each format, a fresh
-Python process sets Django up, requests /agreements/export.csv or .xlsx as an anonymous visitor
-with the test client, reads the whole response and reports its peak resident memory (the
-process's maximum RSS, which includes Django and the libraries) and the time taken. It exits 1
+It builds its own database (a temporary SQLite file, or a PostgreSQL database it creates and
+drops) with bench_pages.py's steps (migrate, the regions and sectors fixtures, then
+`generate_catalogue`), or with --reuse measures an existing one, such as the page benchmark's
+kept `katalog_bench`. Then, for each format, a fresh Python process sets Django up, requests
+/agreements/export.csv or .xlsx as an anonymous visitor with the test client, reads the whole
+response and reports its peak resident memory (the process's maximum RSS, which includes Django
+and the libraries) and the time taken. It exits 1
 ("OVER THE LIMIT") if a peak passes --limit-mb, or if the CSV does not hold every published
 agreement.
 
@@ -33,11 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_pages  # noqa: E402  (the page benchmark's database and catalogue generator)
 
-STEP = 10_000
 FORMATS = {
     "csv": "cooperation:agreement_csv",
     "xlsx": "cooperation:agreement_xlsx",
-    "pdf": "cooperation:agreement_report",  # the list report stops at its first 1,000 rows
+    "pdf": "cooperation:agreement_report",  # the list report stops at its first 200 rows
 }
 
 
@@ -48,6 +48,10 @@ def parse_args():
     parser.add_argument(
         "--database-url",
         help="a PostgreSQL database to create and drop (default: a temporary SQLite file)",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the existing --database-url as it is"
     )
     parser.add_argument("--measure", choices=sorted(FORMATS), help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -97,21 +101,12 @@ def measure(format):
     )
 
 
-def run(agreements, limit_mb):
+def run(limit_mb):
     setup_django()
     from cooperation.models import Agreement
 
-    bench_pages.load_fixtures()
-    catalogue = bench_pages.Catalogue()
-    started = time.perf_counter()
-    for target in range(STEP, agreements + STEP, STEP):
-        catalogue.grow(min(target, agreements))
     published = Agreement.objects.published().count()
-    print(
-        f"catalogue: {published} published agreements, grown in "
-        f"{time.perf_counter() - started:.0f} s",
-        flush=True,
-    )
+    print(f"catalogue: {published} published agreements", flush=True)
 
     failures = []
     for format in FORMATS:
@@ -150,25 +145,31 @@ def main():
     if args.measure:
         measure(args.measure)
         return 0
-    temporary = drop = None
+    temporary = None
     if args.database_url:
-        name, admin_sql = bench_pages.postgres_admin(args.database_url)
-        if admin_sql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
-            sys.exit(f"Database {name} exists; drop it or name another (it is dropped after).")
-        admin_sql(f'CREATE DATABASE "{name}"')
-        drop = lambda: admin_sql(f'DROP DATABASE IF EXISTS "{name}"')  # noqa: E731
-        os.environ["DATABASE_URL"] = args.database_url
+        url = args.database_url
+        if not args.reuse:
+            bench_pages.prepare(url, args.agreements, args.seed, reuse=False)
     else:
+        if args.reuse:
+            sys.exit("--reuse needs --database-url.")
         temporary = tempfile.TemporaryDirectory(prefix="katalog-bench-exports-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{temporary.name}/bench.sqlite3"
+        url = f"sqlite:///{temporary.name}/bench.sqlite3"
+        bench_pages.manage(url, "migrate", "--noinput")
+        bench_pages.manage(url, "loaddata", "regions", "sectors")
+        started = time.perf_counter()
+        size = ("--agreements", str(args.agreements), "--seed", str(args.seed))
+        bench_pages.manage(url, "generate_catalogue", *size)
+        print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+    os.environ["DATABASE_URL"] = url
     try:
-        status = run(args.agreements, args.limit_mb)
+        status = run(args.limit_mb)
     finally:
         from django.db import connections
 
         connections.close_all()
-        if drop:
-            drop()
+        if args.database_url and not args.reuse:
+            bench_pages.drop(url)
         if temporary:
             temporary.cleanup()
     return status

@@ -1,6 +1,7 @@
 """Exports of the filtered lists (CSV, XLSX) and the printable PDF reports."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -189,6 +190,18 @@ def test_list_report_pdf_has_title_filters_date_and_page_numbers(
     assert f"Dicetak pada {today:%-d}" in pages[0]
     assert f"Halaman 1 dari {len(pages)}" in pages[0]
     assert f"Halaman {len(pages)} dari {len(pages)}" in pages[-1]
+
+
+def test_list_report_stops_at_its_row_limit_and_says_so(monkeypatch, client, make_agreement):
+    monkeypatch.setattr("cooperation.reports.REPORT_MAX_ROWS", 3)
+    for day in range(1, 5):
+        make_agreement(title=f"Kerja sama hari {day}", date=datetime.date(2026, 3, day))
+
+    text = "\n".join(pdf_text(client.get(REPORT_URL, {"lang": "en"})))
+
+    assert "4 agreements" in text
+    assert "this report lists the first 3" in text
+    assert "Kerja sama hari 2" in text and "Kerja sama hari 1" not in text
 
 
 def test_fact_sheet_pdf_shows_the_agreement_and_hides_drafts(
