@@ -40,6 +40,40 @@ def test_filtered_and_searched_agreement_list_queries_do_not_grow_with_the_rows(
     assert with_twenty == with_one
 
 
+def test_agreement_change_page_queries_do_not_grow_with_its_parts(
+    superuser_client,
+    make_agreement,
+    make_government,
+    make_participant,
+    make_position,
+    make_follow_up,
+    make_source,
+):
+    """Each inline row's autocomplete fields show the row's records as loaded with the rows,
+    not one query per field per row."""
+
+    def add_parts(agreement):
+        agreement.parties.create(organisation=make_government(), role="participant")
+        make_participant(agreement, position=make_position())
+        make_follow_up(agreement, responsible=make_government(), source=make_source())
+        Citation.objects.create(agreement=agreement, source=make_source())
+
+    agreement = make_agreement(follows_from=make_agreement())
+    add_parts(agreement)
+    url = admin_url(Agreement, "change", agreement.pk)
+    superuser_client.get(url)
+    with_one = count_queries(superuser_client, url)
+
+    for _ in range(9):
+        add_parts(agreement)
+    response = superuser_client.get(url)
+    with_ten = count_queries(superuser_client, url)
+
+    assert agreement.participants.count() == 10
+    assert response.content.decode().count("selected>") >= 10 * 5  # every row's choices shown
+    assert with_ten == with_one
+
+
 # --- Agreement list: columns, filters, search ---------------------------------------------
 
 
