@@ -48,6 +48,7 @@ from .models import (
     ReminderSubscription,
     Sector,
     Source,
+    Term,
     is_new_upload,
 )
 from .services import agreement_restore_parts
@@ -241,6 +242,48 @@ class ParticipantInline(SafeAutocompleteMixin, admin.TabularInline):
     fields = ["person", "position", "role", "note"]
 
 
+class AgreementPartiesChoiceMixin:
+    """Foreign keys to parties (a term's giver and receiver) offer the parties of the agreement
+    being edited, read once per page; a new agreement has none until it is saved."""
+
+    party_fields = ()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._agreement = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.party_fields:
+            agreement = getattr(self, "_agreement", None)
+            parties = Party.objects.filter(agreement=agreement).select_related("organisation")
+            kwargs["queryset"] = parties if agreement is not None else Party.objects.none()
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # One query per page, not one per form: the choices are listed once.
+            field.choices = list(field.choices)
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TermInline(AgreementPartiesChoiceMixin, admin.TabularInline):
+    model = Term
+    extra = 0
+    # No agreement has this many terms; a lower cap keeps the page within the POST field limit.
+    max_num = 50
+    party_fields = ("giver", "receiver")
+    fields = [
+        "kind",
+        "giver",
+        "receiver",
+        "amount",
+        "period",
+        "quantity",
+        "unit",
+        "description",
+        "funding_source",
+    ]
+    verbose_name_plural = _("terms (save the parties first: a term is given by a party)")
+
+
 class FollowUpInline(SafeAutocompleteMixin, admin.StackedInline):
     model = FollowUp
     extra = 0
@@ -337,7 +380,14 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["category"]
     actions = ["publish", "unpublish"]
-    inlines = [PartyInline, ParticipantInline, FollowUpInline, CitationInline, DocumentInline]
+    inlines = [
+        PartyInline,
+        ParticipantInline,
+        TermInline,
+        FollowUpInline,
+        CitationInline,
+        DocumentInline,
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "stage", "category", "is_published"]}),
         (
@@ -458,6 +508,15 @@ class ParticipantAdmin(CatalogueAdmin):
     search_fields = ["person__name", "position__title", "agreement__title"]
     list_select_related = ["person", "position", "agreement"]
     autocomplete_fields = ["agreement", "person", "position"]
+
+
+@admin.register(Term)
+class TermAdmin(CatalogueAdmin):
+    list_display = ["__str__", "kind", "amount", "period", "quantity", "unit", "giver", "agreement"]
+    list_filter = ["kind", "period", "funding_source"]
+    search_fields = ["description", "agreement__title", "giver__organisation__name"]
+    list_select_related = ["agreement", "giver__organisation"]
+    autocomplete_fields = ["agreement", "giver", "receiver"]
 
 
 class OverdueListFilter(admin.SimpleListFilter):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -21,7 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .identity import catalogue_identity
-from .models import Agreement, FollowUp, Party, today
+from .models import Agreement, FollowUp, Party, Term, today, yearly_money_flows
+from .money import rupiah
 
 # Rows fetched from the database at a time (with their parties and sectors).
 CHUNK_SIZE = 2000
@@ -35,6 +37,7 @@ class Column:
     header: Any  # a lazy translation
     value: Any  # function(row, export) -> str, date or None
     staff_only: bool = False
+    prefetch: tuple = ()  # what the column reads, prefetched with each chunk of rows
 
 
 def _join(values):
@@ -44,6 +47,21 @@ def _join(values):
 def _party(party, export):
     return f"{party.organisation.name} ({export.label(Party.Role, party.role)})"
 
+
+def _yearly_money(agreement, export):
+    """Each direction's money a year: "Pemkab A → Pemkab B: Rp14.000.000.000 per tahun"."""
+    return _join(
+        f"{giver.organisation.name} → {receiver.organisation.name if receiver else '-'}: "
+        f"{rupiah(total, Term.Period.YEARLY)}"
+        for giver, receiver, total in yearly_money_flows(agreement.yearly_terms)
+    )
+
+
+YEARLY_TERMS = Prefetch(
+    "terms",
+    queryset=Term.objects.yearly().select_related("giver__organisation", "receiver__organisation"),
+    to_attr="yearly_terms",
+)
 
 AGREEMENT_COLUMNS = [
     Column(gettext_lazy("Title"), lambda a, e: a.title),
@@ -61,6 +79,7 @@ AGREEMENT_COLUMNS = [
     Column(gettext_lazy("Valid from"), lambda a, e: a.valid_from),
     Column(gettext_lazy("Valid until"), lambda a, e: a.valid_until),
     Column(gettext_lazy("Document number"), lambda a, e: a.document_number),
+    Column(gettext_lazy("Money a year, per direction"), _yearly_money, prefetch=(YEARLY_TERMS,)),
     Column(gettext_lazy("Summary"), lambda a, e: a.summary),
     Column(gettext_lazy("Link"), lambda a, e: e.agreement_link(a)),
     Column(gettext_lazy("Published"), lambda a, e: e.published(a), staff_only=True),
@@ -97,11 +116,16 @@ class Export:
     @classmethod
     def of(cls, title, sheet_name, filterset, columns, request):
         staff = request.user.is_authenticated and request.user.is_staff
+        columns = [column for column in columns if staff or not column.staff_only]
+        rows = filterset.qs
+        prefetches = [lookup for column in columns for lookup in column.prefetch]
+        if prefetches:
+            rows = rows.prefetch_related(*prefetches)
         return cls(
             title=title,
             sheet_name=sheet_name,
-            rows=filterset.qs,
-            columns=[column for column in columns if staff or not column.staff_only],
+            rows=rows,
+            columns=columns,
             filters=describe_filters(filterset),
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )

@@ -11,8 +11,9 @@ meeting, then a joint agreement, then a cooperation agreement, then an addendum)
 
 Everything comes from one ``random.Random(seed)`` and from the rows already in the database,
 read in a fixed order: the same seed on the same starting database gives the same catalogue, on
-SQLite and on PostgreSQL. Nothing here is a fact: these rows must never reach the fixtures or a
-production database.
+SQLite and on PostgreSQL. Terms (money, capacity, staff) are drawn from a second generator seeded
+from the same seed, so that adding them left every other generated row as it was. Nothing here
+is a fact: these rows must never reach the fixtures or a production database.
 
 Rows are written with ``bulk_create`` in batches, with primary keys chosen here (so that a part
 can name its agreement without reading it back) and the sequences reset at the end. That skips
@@ -33,7 +34,7 @@ from django.utils.text import slugify
 
 from regions.models import INDONESIA, Organisation, Person, Position, Region, Tenure
 
-from .models import Agreement, Citation, FollowUp, Participant, Party, Sector, Source
+from .models import Agreement, Citation, FollowUp, Participant, Party, Sector, Source, Term
 
 START = datetime.date(2010, 1, 1)
 END = datetime.date(2026, 11, 30)  # fixed, so that a seed gives the same dates on any day
@@ -44,6 +45,32 @@ SLUG_PREFIX = "gen-"  # every generated agreement's slug starts with it
 ORGANISATIONS_PER_AGREEMENT = 0.0245  # besides one regional government per region
 MIN_OTHER_ORGANISATIONS = 30
 UNPUBLISHED_SHARE = 0.1
+# Cooperation agreements and addenda with terms, the kinds drawn, and amounts in millions of
+# rupiah for each period.
+TERMS_SHARE = 0.5
+TERM_KINDS = [
+    Term.Kind.PAYMENT,
+    Term.Kind.FINANCIAL_AID,
+    Term.Kind.COMPENSATION,
+    Term.Kind.CAPACITY_LIMIT,
+    Term.Kind.FACILITY_USE,
+    Term.Kind.STAFF,
+    Term.Kind.DATA,
+]
+TERM_WORDS = {
+    Term.Kind.PAYMENT: "Retribusi",
+    Term.Kind.FINANCIAL_AID: "Bantuan keuangan",
+    Term.Kind.COMPENSATION: "Kompensasi",
+    Term.Kind.CAPACITY_LIMIT: "Batas kapasitas",
+    Term.Kind.FACILITY_USE: "Pemanfaatan fasilitas",
+    Term.Kind.STAFF: "Tenaga ahli",
+    Term.Kind.DATA: "Pertukaran data",
+}
+TERM_MILLIONS = {
+    Term.Period.ONCE: [50, 250, 500, 1_000, 2_500],
+    Term.Period.MONTHLY: [10, 25, 50, 100, 250],
+    Term.Period.YEARLY: [100, 500, 1_000, 5_000, 14_000],
+}
 KERJASAMA_SHARE = 0.25  # texts that spell "kerjasama" as one word
 
 Kind = Agreement.Kind
@@ -437,6 +464,7 @@ class Counts:
     sources: int = 0
     citations: int = 0
     sector_links: int = 0
+    terms: int = 0
 
     def __str__(self):
         return ", ".join(
@@ -483,6 +511,7 @@ class CatalogueGenerator:
         self.using = using
         self.log = log or (lambda message: None)
         self.rng = random.Random(seed)
+        self.term_rng = random.Random(f"terms-{seed}")
         self.counts = Counts()
 
     # --- Set-up ----------------------------------------------------------------------------
@@ -1001,6 +1030,7 @@ class CatalogueGenerator:
 
         # Parties
         meeting = kind in (Kind.EXPLORATORY_MEETING, Kind.WORKING_VISIT)
+        party_pks = self.allocate(Party, len(parties))
         for position, org in enumerate(parties):
             if signed or kind == Kind.LETTER_OF_INTENT:
                 role = Party.Role.SIGNATORY
@@ -1008,10 +1038,17 @@ class CatalogueGenerator:
                 role = Party.Role.HOST if position == 0 else Party.Role.VISITOR
             else:
                 role = Party.Role.PARTICIPANT
-            batch.parties.append(Party(agreement_id=pk, organisation_id=org.pk, role=role))
+            batch.parties.append(
+                Party(pk=party_pks[position], agreement_id=pk, organisation_id=org.pk, role=role)
+            )
+        if kind in (Kind.COOPERATION_AGREEMENT, Kind.ADDENDUM) and len(parties) > 1:
+            self.terms(batch, pk, party_pks, topic)
         if organiser is not None and organiser not in parties:
             role = rng.choice([Party.Role.ORGANISER, Party.Role.FACILITATOR])
-            batch.parties.append(Party(agreement_id=pk, organisation_id=organiser.pk, role=role))
+            (organiser_pk,) = self.allocate(Party, 1)
+            batch.parties.append(
+                Party(pk=organiser_pk, agreement_id=pk, organisation_id=organiser.pk, role=role)
+            )
 
         # Participants: who held each party's posts that day.
         people, unnamed = set(), set()
@@ -1102,6 +1139,35 @@ class CatalogueGenerator:
         batch.citations.append(Citation(agreement_id=pk, source_id=source))
         return agreement
 
+    def terms(self, batch, agreement_pk, party_pks, topic):
+        """About half the cooperation agreements and addenda have terms: what the partner pays
+        the host each year or month, once, a capacity, staff."""
+        rng = self.term_rng
+        if rng.random() >= TERMS_SHARE:
+            return
+        host, partner = party_pks[0], party_pks[1]
+        for kind in rng.sample(TERM_KINDS, rng.randint(1, 3)):
+            fields = {}
+            if kind in (Term.Kind.PAYMENT, Term.Kind.FINANCIAL_AID, Term.Kind.COMPENSATION):
+                period = rng.choice(Term.Period.values)
+                fields = {"amount": rng.choice(TERM_MILLIONS[period]) * 1_000_000, "period": period}
+            elif kind == Term.Kind.CAPACITY_LIMIT:
+                fields = {"quantity": rng.choice([5, 20, 40, 100, 250]), "unit": "tonnes_per_day"}
+            elif kind == Term.Kind.STAFF:
+                fields = {"quantity": rng.randint(2, 12), "unit": "people"}
+            giver, receiver = (partner, host) if rng.random() < 0.8 else (host, partner)
+            batch.terms.append(
+                Term(
+                    agreement_id=agreement_pk,
+                    giver_id=giver,
+                    receiver_id=receiver,
+                    kind=kind,
+                    description=f"{TERM_WORDS[kind]} {topic}"[:300],
+                    funding_source=rng.choice(Term.FundingSource.values),
+                    **fields,
+                )
+            )
+
     def write(self, batch):
         using, size = self.using, self.batch_size
         Source.objects.using(using).bulk_create(batch.sources, batch_size=size)
@@ -1112,6 +1178,7 @@ class CatalogueGenerator:
         )
         Party.objects.using(using).bulk_create(batch.parties, batch_size=size)
         Participant.objects.using(using).bulk_create(batch.participants, batch_size=size)
+        Term.objects.using(using).bulk_create(batch.terms, batch_size=size)
         FollowUp.objects.using(using).bulk_create(batch.follow_ups, batch_size=size)
         Citation.objects.using(using).bulk_create(batch.citations, batch_size=size)
         counts = self.counts
@@ -1122,6 +1189,7 @@ class CatalogueGenerator:
         counts.participants += len(batch.participants)
         counts.follow_ups += len(batch.follow_ups)
         counts.citations += len(batch.citations)
+        counts.terms += len(batch.terms)
 
 
 @dataclass
@@ -1133,3 +1201,4 @@ class Batch:
     participants: list = field(default_factory=list)
     follow_ups: list = field(default_factory=list)
     citations: list = field(default_factory=list)
+    terms: list = field(default_factory=list)

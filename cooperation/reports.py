@@ -73,6 +73,7 @@ def fact_sheet_pdf(request, agreement):
             "agreement": agreement,
             "follows_from": visible_follows_from(agreement, request.user),
             "followed_by": agreement.visible_followed_by,
+            "money_flows": agreement.yearly_money_flows(),
             "page_url": request.build_absolute_uri(agreement.get_absolute_url()),
         },
         request,

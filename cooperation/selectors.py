@@ -33,6 +33,7 @@ from .models import (
     Participant,
     Party,
     Sector,
+    Term,
     can_see_drafts,
 )
 
@@ -305,6 +306,10 @@ def agreement_detail(user):
             queryset=Participant.objects.select_related("person", "position__organisation"),
         ),
         "sectors",
+        Prefetch(
+            "terms",
+            queryset=Term.objects.select_related("giver__organisation", "receiver__organisation"),
+        ),
         Prefetch("follow_ups", queryset=FollowUp.objects.select_related("responsible")),
         Prefetch(
             "followed_by",

@@ -4,9 +4,10 @@ import datetime
 
 from django.db import IntegrityError, transaction
 
-from .models import Citation, Document, FollowUp, Participant, Party
+from .models import Citation, Document, FollowUp, Participant, Party, Term
 
-AGREEMENT_PARTS = [Party, Participant, FollowUp, Citation, Document]
+# In an order that restores what a part refers to before the part (a term refers to parties).
+AGREEMENT_PARTS = [Party, Participant, Term, FollowUp, Citation, Document]
 
 # Deleting an agreement deletes its parts first, in the same transaction: their deletion
 # records are at most this much older than the agreement's.

@@ -174,6 +174,7 @@ class AgreementDetailView(CatalogueMixin, DetailView):
         return super().get_context_data(
             follows_from=visible_follows_from(agreement, user),
             followed_by=agreement.visible_followed_by,
+            money_flows=agreement.yearly_money_flows(),
             admin_url=admin_url,
             **kwargs,
         )

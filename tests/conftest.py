@@ -15,7 +15,16 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from cooperation import derived
-from cooperation.models import Agreement, FollowUp, Participant, Party, Sector, Source
+from cooperation.models import (
+    MONEY_KINDS,
+    Agreement,
+    FollowUp,
+    Participant,
+    Party,
+    Sector,
+    Source,
+    Term,
+)
 from cooperation.models import clock as project_clock
 from cooperation.models import today as project_today
 from regions.models import Organisation, Person, Position, Region, Tenure
@@ -280,6 +289,27 @@ def make_follow_up(db):
         n = _next()
         fields.setdefault("action", f"Tindak lanjut {n}")
         return FollowUp.objects.create(agreement=agreement, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_term(db):
+    """A term of ``agreement``: by default its first party pays its second Rp1.000.000 a year
+    (pass ``receiver=None`` for a term to no party in particular)."""
+    second_party = object()
+
+    def make(agreement, giver=None, receiver=second_party, **fields):
+        parties = list(agreement.parties.all())
+        fields.setdefault("kind", Term.Kind.PAYMENT)
+        if fields["kind"] in MONEY_KINDS:
+            fields.setdefault("amount", 1_000_000)
+            fields.setdefault("period", Term.Period.YEARLY)
+        if receiver is second_party:
+            receiver = parties[1]
+        return Term.objects.create(
+            agreement=agreement, giver=giver or parties[0], receiver=receiver, **fields
+        )
 
     return make
 

@@ -30,6 +30,7 @@ from cooperation.models import (
     ReminderSubscription,
     Sector,
     Source,
+    Term,
 )
 from regions.admin import INLINE_MAX_FORMS, CatalogueAdmin
 from regions.models import Organisation, Person, Position, Region, Tenure
@@ -67,6 +68,7 @@ def make_rows(
     make_position,
     make_participant,
     make_follow_up,
+    make_term,
 ):
     """``make_rows(Model)`` adds one row of ``Model`` with every relation its list shows."""
 
@@ -127,6 +129,7 @@ def make_rows(
         ),
         Citation: lambda: agreement().citations.get(),
         Document: document,
+        Term: lambda: make_term(agreement(), description="Retribusi"),
         Sector: sector,
         Source: source,
         Region: make_region,

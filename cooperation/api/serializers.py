@@ -214,6 +214,54 @@ class OcdsRelatedProcessSerializer(serializers.Serializer):
     uri = serializers.URLField()
 
 
+class OcdsValueSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=20, decimal_places=2, coerce_to_string=False)
+    currency = serializers.CharField(help_text="Always IDR (rupiah).")
+
+
+class OcdsOrganisationReferenceSerializer(serializers.Serializer):
+    id = serializers.CharField(source="organisation.slug")
+    name = serializers.CharField(source="organisation.name")
+
+
+class OcdsQuantitySerializer(serializers.Serializer):
+    value = serializers.DecimalField(max_digits=14, decimal_places=3, coerce_to_string=False)
+    unit = serializers.CharField(help_text="tonnes_per_day, hectares, people or units.")
+
+
+class OcdsTermSerializer(serializers.Serializer):
+    """A term (obligation): who gives or does what for whom, with its value or quantity."""
+
+    id = serializers.CharField(source="pk")
+    kind = serializers.CharField(
+        help_text="payment, financial_aid, compensation, in_kind_service, facility_use, "
+        "capacity_limit, staff, data or other."
+    )
+    description = serializers.CharField()
+    giver = OcdsOrganisationReferenceSerializer()
+    receiver = OcdsOrganisationReferenceSerializer(allow_null=True)
+    value = serializers.SerializerMethodField(help_text="For money terms: the amount in rupiah.")
+    period = serializers.CharField(help_text="For money terms: once, monthly or yearly.")
+    quantity = serializers.SerializerMethodField()
+    fundingSource = serializers.CharField(source="funding_source")  # noqa: N815
+
+    @extend_schema_field(OcdsValueSerializer(allow_null=True))
+    def get_value(self, term):
+        return {"amount": term.amount, "currency": "IDR"} if term.amount is not None else None
+
+    @extend_schema_field(OcdsQuantitySerializer(allow_null=True))
+    def get_quantity(self, term):
+        if term.quantity is None:
+            return None
+        return OcdsQuantitySerializer({"value": term.quantity, "unit": term.unit}).data
+
+
+class OcdsMoneyFlowSerializer(serializers.Serializer):
+    giver = OcdsOrganisationReferenceSerializer()
+    receiver = OcdsOrganisationReferenceSerializer(allow_null=True)
+    value = OcdsValueSerializer(help_text="The total a year: monthly amounts count 12 times.")
+
+
 class OcdsSourceSerializer(serializers.Serializer):
     publisher = serializers.CharField(source="source.publisher")
     headline = serializers.CharField(source="source.headline")
@@ -240,6 +288,8 @@ class AgreementOcdsSerializer(serializers.ModelSerializer):
     period = OcdsPeriodSerializer(source="*")
     sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     parties = OcdsPartySerializer(many=True, read_only=True)
+    terms = OcdsTermSerializer(many=True, read_only=True)
+    yearlyMoneyFlows = serializers.SerializerMethodField()  # noqa: N815
     milestones = OcdsMilestoneSerializer(source="follow_ups", many=True, read_only=True)
     documents = OcdsDocumentSerializer(many=True, read_only=True)
     relatedProcesses = serializers.SerializerMethodField()  # noqa: N815
@@ -263,6 +313,8 @@ class AgreementOcdsSerializer(serializers.ModelSerializer):
             "period",
             "sectors",
             "parties",
+            "terms",
+            "yearlyMoneyFlows",
             "milestones",
             "documents",
             "relatedProcesses",
@@ -273,6 +325,14 @@ class AgreementOcdsSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_uri(self, agreement):
         return absolute(self.context.get("request"), agreement.get_absolute_url())
+
+    @extend_schema_field(OcdsMoneyFlowSerializer(many=True))
+    def get_yearlyMoneyFlows(self, agreement):  # noqa: N802
+        flows = [
+            {"giver": giver, "receiver": receiver, "value": {"amount": total, "currency": "IDR"}}
+            for giver, receiver, total in agreement.yearly_money_flows()
+        ]
+        return OcdsMoneyFlowSerializer(flows, many=True).data
 
     @extend_schema_field(OcdsRelatedProcessSerializer(many=True))
     def get_relatedProcesses(self, agreement):  # noqa: N802

@@ -24,9 +24,11 @@ from .follow_ups import FollowUp, FollowUpQuerySet
 from .parties import Participant, Party
 from .reminders import OrganisationContact, ReminderKind, ReminderSent, ReminderSubscription
 from .sources import Citation, Source
+from .terms import MONEY_KINDS, Term, TermQuerySet, yearly_money_flows
 
 __all__ = [
     "DOCUMENT_SIGNATURES",
+    "MONEY_KINDS",
     "MAX_DOCUMENT_SIZE",
     "SEARCH_FIELDS",
     "STALLED_AFTER_MONTHS",
@@ -47,6 +49,8 @@ __all__ = [
     "ReminderSubscription",
     "Sector",
     "Source",
+    "Term",
+    "TermQuerySet",
     "can_see_drafts",
     "document_upload_to",
     "is_new_upload",
@@ -54,4 +58,5 @@ __all__ = [
     "sniff_document",
     "today",
     "validate_document_file",
+    "yearly_money_flows",
 ]

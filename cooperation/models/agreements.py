@@ -19,6 +19,7 @@ from .derived import search_match, search_rank
 from .follow_ups import FollowUp
 from .parties import Party
 from .sources import Source
+from .terms import yearly_money_flows
 
 # An agreement with no activity for this many months is "stalled" (AgreementQuerySet.stalled).
 STALLED_AFTER_MONTHS = 6
@@ -332,6 +333,12 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("cooperation:agreement_detail", args=[self.slug])
+
+    def yearly_money_flows(self):
+        """The yearly money flows per direction (giver, receiver, total a year) from this
+        agreement's terms (``cooperation.models.terms.yearly_money_flows``); reads prefetched
+        terms with their parties where the page has them."""
+        return yearly_money_flows(self.terms.all())
 
     def clean(self):
         super().clean()

@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
+from cooperation import money
+
 register = template.Library()
 
 
@@ -50,3 +52,22 @@ def import_column(field_name):
             (f for f in AgreementResource.fields.values() if f.attribute == field_name), None
         )
     return field.column_name if field else field_name
+
+
+@register.filter
+def rupiah(amount, period=""):
+    """An exact amount of rupiah with its period: "Rp14.000.000.000 per tahun" (Indonesian),
+    "IDR 14,000,000,000 per year" (English). ``{{ term.amount|rupiah:term.period }}``."""
+    return money.rupiah(amount, period)
+
+
+@register.filter
+def rupiah_short(amount, period=""):
+    """A short amount of rupiah with its period: "Rp14 miliar/tahun", "IDR 14 billion/year"."""
+    return money.rupiah_short(amount, period)
+
+
+@register.filter
+def quantity(value):
+    """A quantity with the decimals it has, in the reader's language: "1.250,5"."""
+    return money.quantity(value)

@@ -27,6 +27,7 @@ CATALOGUE_MODELS = {
         "followup",
         "citation",
         "document",
+        "term",
     ],
 }
 
@@ -70,7 +71,7 @@ def draft_agreement(make_agreement, make_follow_up):
 # --- What the migration creates -------------------------------------------------------------
 
 
-AGREEMENT_PARTS = ["party", "participant", "followup", "citation", "document"]
+AGREEMENT_PARTS = ["party", "participant", "followup", "citation", "document", "term"]
 
 
 @pytest.mark.django_db
@@ -104,13 +105,15 @@ def test_viewer_may_only_view_the_catalogue_and_its_history():
 def test_groups_migrations_are_reversible_and_can_run_again():
     groups = importlib.import_module("cooperation.migrations.0003_editor_and_viewer_groups")
     parts = importlib.import_module("cooperation.migrations.0004_editor_may_delete_agreement_parts")
-    state = MigrationExecutor(connection).loader.project_state(
-        ("cooperation", "0004_editor_may_delete_agreement_parts")
-    )
+    terms = importlib.import_module("cooperation.migrations.0008_terms")
+    state = MigrationExecutor(connection).loader.project_state(("cooperation", "0008_terms"))
     assert all(operation.reversible for operation in groups.Migration.operations)
     assert all(operation.reversible for operation in parts.Migration.operations)
+    assert all(operation.reversible for operation in terms.Migration.operations)
     editor_before = codenames("Editor")
 
+    terms.forbid_terms(state.apps, None)
+    assert not {"add_term", "delete_term"} & codenames("Editor")
     parts.forbid_deleting_parts(state.apps, None)
     assert not any(codename.startswith("delete_") for codename in codenames("Editor"))
     groups.delete_groups(state.apps, None)
@@ -121,6 +124,8 @@ def test_groups_migrations_are_reversible_and_can_run_again():
     groups.create_groups(state.apps, None)
     parts.allow_deleting_parts(state.apps, None)
     parts.allow_deleting_parts(state.apps, None)
+    terms.allow_terms(state.apps, None)
+    terms.allow_terms(state.apps, None)
     assert codenames("Editor") == editor_before
     assert Group.objects.filter(name="Viewer").count() == 1
 

@@ -503,8 +503,9 @@ def test_agreement_detail_query_count_does_not_grow_with_rows(
             file="documents/lampiran.pdf",
             content_type="application/pdf",
         )
-    # agreement, parties, participants, sectors, follow-ups, followed by, citations, documents
-    with django_assert_num_queries(8):
+    # agreement, parties, participants, sectors, terms, follow-ups, followed by, citations,
+    # documents
+    with django_assert_num_queries(9):
         client.get(signing.get_absolute_url())
 
 
