@@ -1,0 +1,73 @@
+"""The agreement page in a real browser: its terms with the yearly money per direction, in
+Indonesian (the browser's language) and, after the switch, in English."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cooperation.models import Agreement, Term
+from regions.models import Organisation
+
+
+@pytest.fixture
+def tpas(live_server, make_government, make_organisation, make_agreement, make_term):
+    """A PKS between two environment agencies: one pays to use the other's disposal site."""
+    city = make_organisation(
+        slug="dlh-kota-uji",
+        name="DLH Kota Uji",
+        kind=Organisation.Kind.REGIONAL_AGENCY,
+        parent=make_government(),
+    )
+    regency = make_organisation(
+        slug="dlh-kabupaten-uji",
+        name="DLH Kabupaten Uji",
+        kind=Organisation.Kind.REGIONAL_AGENCY,
+        parent=make_government(),
+    )
+    agreement = make_agreement(
+        title="PKS pemanfaatan TPAS",
+        kind=Agreement.Kind.COOPERATION_AGREEMENT,
+        parties=[city, regency],
+    )
+    host, user = agreement.parties.order_by("id")
+    make_term(agreement, giver=user, receiver=host, amount=14 * 10**9, period="yearly")
+    make_term(agreement, giver=user, receiver=host, amount=250_000_000, period="monthly")
+    make_term(agreement, giver=user, receiver=host, amount=500_000_000, period="once")
+    make_term(
+        agreement,
+        giver=host,
+        receiver=user,
+        kind=Term.Kind.CAPACITY_LIMIT,
+        quantity=200,
+        unit="tonnes_per_day",
+    )
+    return live_server.url + agreement.get_absolute_url()
+
+
+def terms_section(page, heading):
+    return page.locator("section", has=page.get_by_role("heading", name=heading, exact=True))
+
+
+def test_the_page_shows_terms_and_yearly_money_in_both_languages(tpas, page):
+    page.goto(tpas)
+
+    terms = terms_section(page, "Ketentuan")
+    rows = terms.locator("tbody tr")
+    expect(rows).to_have_count(4)
+    expect(rows.nth(0)).to_contain_text("pembayaran atau retribusi")
+    expect(rows.nth(0)).to_contain_text("Rp14.000.000.000 per tahun")
+    expect(rows.nth(0)).to_contain_text("Rp14 miliar/tahun")
+    expect(rows.nth(2)).to_contain_text("Rp500.000.000, sekali")
+    expect(rows.nth(3)).to_contain_text("200 ton per hari")
+    flows = terms.locator(".money-flows li")
+    expect(flows).to_have_count(1)  # the capacity limit is no money; the one-off is not yearly
+    expect(flows.first).to_contain_text("DLH Kabupaten Uji kepada DLH Kota Uji")
+    expect(flows.first).to_contain_text("Rp17.000.000.000 per tahun (Rp17 miliar/tahun)")
+
+    page.get_by_role("button", name="English").click()
+
+    terms = terms_section(page, "Terms")
+    expect(terms.locator("tbody tr").nth(0)).to_contain_text("IDR 14,000,000,000 per year")
+    expect(terms.locator("tbody tr").nth(3)).to_contain_text("200 tonnes per day")
+    expect(terms.locator(".money-flows li").first).to_contain_text(
+        "DLH Kabupaten Uji to DLH Kota Uji: IDR 17,000,000,000 per year (IDR 17 billion/year)"
+    )
