@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from cooperation.models import Agreement, Party, Term
 from regions.models import Organisation
-from tests.helpers import admin_url, change_form_data, html
+from tests.helpers import admin_url, change_form_data, count_queries, html
 
 pytestmark = pytest.mark.django_db
 
@@ -379,3 +379,18 @@ def test_an_editor_adds_terms_on_the_agreement_page_choosing_among_its_parties(
     made = facility.terms.get()
     assert made.yearly_amount == 14 * BILLION
     assert made.history.get().history_user.username == "editor"
+
+
+def test_the_agreement_change_page_queries_do_not_grow_with_its_terms(
+    superuser_client, facility, make_term
+):
+    url = admin_url(Agreement, "change", facility.pk)
+    make_term(facility)
+    superuser_client.get(url)
+    with_one = count_queries(superuser_client, url)
+
+    for _ in range(9):
+        make_term(facility, kind="capacity_limit", quantity=5, unit="hectares")
+    with_ten = count_queries(superuser_client, url)
+
+    assert with_ten == with_one
