@@ -41,6 +41,7 @@ from .models import (
     Citation,
     Document,
     FollowUp,
+    FollowUpOccurrence,
     OrganisationContact,
     Participant,
     Party,
@@ -51,7 +52,7 @@ from .models import (
     Term,
     is_new_upload,
 )
-from .services import agreement_restore_parts
+from .services import agreement_restore_parts, follow_up_schedule
 
 # --- Agreement list filters --------------------------------------------------------------
 
@@ -188,7 +189,7 @@ class ResponsibleListFilter(LookupListFilter):
     lookup = ORGANISATION_LOOKUP
 
     def filter_chosen(self, queryset, organisation):
-        return queryset.filter(responsible=organisation)
+        return queryset.filter(responsible_organisations=organisation)
 
 
 class DueYearListFilter(YearListFilter):
@@ -287,8 +288,36 @@ class TermInline(AgreementPartiesChoiceMixin, admin.TabularInline):
 class FollowUpInline(SafeAutocompleteMixin, admin.StackedInline):
     model = FollowUp
     extra = 0
-    autocomplete_fields = ["responsible", "source"]
-    fields = [("action", "responsible"), ("due_date", "status", "done_on"), "source", "notes"]
+    # A recurring follow-up's occurrences are marked done on its own page (the change link).
+    show_change_link = True
+    autocomplete_fields = ["responsible_organisations", "source"]
+    fields = [
+        "action",
+        "responsible_organisations",
+        ("due_date", "due_precision"),
+        ("recurrence", "recurs_until"),
+        ("status", "done_on"),
+        "source",
+        "notes",
+    ]
+
+
+class FollowUpOccurrenceInline(admin.TabularInline):
+    """The occurrences follow from the recurrence (``follow_up_schedule``): an officer marks
+    each one done, and never adds or removes one by hand."""
+
+    model = FollowUpOccurrence
+    extra = 0
+    can_delete = False
+    fields = ["due", "done_on", "notes"]
+    readonly_fields = ["due"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("due"))
+    def due(self, occurrence):
+        return occurrence.due_label
 
 
 class CitationInline(SafeAutocompleteMixin, admin.TabularInline):
@@ -429,6 +458,12 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
     def get_changelist(self, request, **kwargs):
         return AgreementChangeList
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The follow-ups' occurrences follow their recurrence and the validity end.
+        for follow_up in form.instance.follow_ups.prefetch_related("occurrences"):
+            follow_up_schedule(follow_up)
+
     def save_model(self, request, obj, form, change):
         # Restoring a deleted agreement from its history brings back its parts too.
         restoring = change and not Agreement._base_manager.filter(pk=obj.pk).exists()
@@ -539,20 +574,53 @@ class OverdueListFilter(admin.SimpleListFilter):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(CatalogueAdmin):
-    list_display = ["action", "agreement", "responsible", "due_date", "status", "overdue"]
+    list_display = ["action", "agreement", "responsible", "due", "status", "overdue"]
     list_filter = [
         "status",
         OverdueListFilter,
         DueYearListFilter,
         ResponsibleListFilter,
+        "recurrence",
     ]
-    search_fields = ["action", "notes", "agreement__title", "responsible__name"]
-    list_select_related = ["agreement", "responsible"]
-    autocomplete_fields = ["agreement", "responsible", "source"]
+    search_fields = ["action", "notes", "agreement__title"]
+    list_select_related = ["agreement"]
+    autocomplete_fields = ["agreement", "responsible_organisations", "source"]
+    inlines = [FollowUpOccurrenceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_list_data()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        follow_up_schedule(form.instance)
+
+    @admin.display(description=_("responsible organisations"))
+    def responsible(self, follow_up):
+        return follow_up.responsible_names
+
+    @admin.display(description=_("due date"), ordering="due_date")
+    def due(self, follow_up):
+        return follow_up.due_label
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, follow_up):
         return follow_up.is_overdue
+
+
+@admin.register(FollowUpOccurrence)
+class FollowUpOccurrenceAdmin(CatalogueAdmin):
+    """Occurrences come from their follow-up's recurrence; here an officer finds and marks
+    them done across agreements."""
+
+    list_display = ["follow_up", "due", "done_on"]
+    list_filter = [("done_on", admin.EmptyFieldListFilter)]
+    search_fields = ["follow_up__action", "follow_up__agreement__title"]
+    list_select_related = ["follow_up"]
+    autocomplete_fields = ["follow_up"]
+
+    @admin.display(description=_("due date"), ordering="due_date")
+    def due(self, occurrence):
+        return occurrence.due_label
 
 
 @admin.register(Citation)

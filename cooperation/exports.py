@@ -89,10 +89,19 @@ FOLLOW_UP_COLUMNS = [
     Column(gettext_lazy("Action"), lambda f, e: f.action),
     Column(gettext_lazy("Agreement"), lambda f, e: f.agreement.title),
     Column(
-        gettext_lazy("Responsible organisation"),
-        lambda f, e: f.responsible.name if f.responsible_id else "",
+        gettext_lazy("Responsible organisations"),
+        lambda f, e: f.responsible_names,
     ),
     Column(gettext_lazy("Due date"), lambda f, e: f.due_date),
+    Column(gettext_lazy("Due"), lambda f, e: f.due_label),
+    Column(
+        gettext_lazy("Recurrence"),
+        lambda f, e: e.label(FollowUp.Recurrence, f.recurrence) if f.is_recurring else "",
+    ),
+    Column(
+        gettext_lazy("Occurrences done"),
+        lambda f, e: f"{f.occurrences_done}/{len(f.occurrences.all())}" if f.is_recurring else "",
+    ),
     Column(gettext_lazy("Status"), lambda f, e: e.label(FollowUp.Status, f.status)),
     Column(gettext_lazy("Date done"), lambda f, e: f.done_on),
     Column(gettext_lazy("Notes"), lambda f, e: f.notes),

@@ -11,7 +11,7 @@ import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
-from django.db.models import DateTimeField, OuterRef, Subquery
+from django.db.models import DateTimeField, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,7 +22,7 @@ from icalendar import Calendar, Event
 
 from .downloads import LanguageMixin, requested_language
 from .exports import describe_filters
-from .models import Agreement, today
+from .models import Agreement, FollowUp, FollowUpOccurrence, today
 from .selectors import filtered_agreements, filtered_follow_ups
 from .views import CatalogueMixin
 
@@ -131,8 +131,21 @@ class CalendarView(LanguageMixin, CatalogueMixin, View):
         since = today() - datetime.timedelta(days=CALENDAR_PAST_DAYS)
         calendar = self.calendar(describe_filters(agreements))
         host = request.get_host().split(":")[0]
-        for follow_up in follow_ups.qs.filter(due_date__gte=since):
-            calendar.add_component(self.follow_up_event(follow_up, host))
+        # A one-off follow-up is an event on its due date; a recurring one, an event on each
+        # occurrence's.
+        one_off = follow_ups.qs.filter(recurrence=FollowUp.Recurrence.NONE, due_date__gte=since)
+        for follow_up in one_off:
+            calendar.add_component(self.follow_up_event(follow_up, follow_up, host))
+        recurring = follow_ups.qs.exclude(recurrence=FollowUp.Recurrence.NONE).prefetch_related(
+            Prefetch(
+                "occurrences",
+                queryset=FollowUpOccurrence.objects.filter(due_date__gte=since),
+                to_attr="calendar_occurrences",
+            )
+        )
+        for follow_up in recurring:
+            for occurrence in follow_up.calendar_occurrences:
+                calendar.add_component(self.follow_up_event(follow_up, occurrence, host))
         for agreement in agreements.qs.filter(valid_until__gte=since).order_by("valid_until"):
             calendar.add_component(self.validity_event(agreement, host))
         response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
@@ -163,20 +176,25 @@ class CalendarView(LanguageMixin, CatalogueMixin, View):
         event.add("transp", "TRANSPARENT")
         return event
 
-    def follow_up_event(self, follow_up, host):
-        responsible = follow_up.responsible.name if follow_up.responsible_id else _("not set")
-        description = "\n".join(
-            [
-                follow_up.agreement.title,
-                f"{_('Status')}: {follow_up.get_status_display()}",
-                f"{_('Responsible')}: {responsible}",
-            ]
-        )
+    def follow_up_event(self, follow_up, due, host):
+        """The event of a follow-up's due date (``due`` is the follow-up, or one of its
+        occurrences), on the last day of its period ("Desember 2026")."""
+        lines = [
+            follow_up.agreement.title,
+            f"{_('Due')}: {due.due_label}",
+            f"{_('Status')}: {follow_up.get_status_display()}",
+            f"{_('Responsible')}: {follow_up.responsible_names or _('not set')}",
+        ]
+        uid = f"follow-up-{follow_up.pk}"
+        if due is not follow_up:
+            uid += f"-{due.due_date.isoformat()}"
+            if due.done_on:
+                lines.insert(2, _("This occurrence is done."))
         return self.event(
-            f"follow-up-{follow_up.pk}@{host}",
-            follow_up.due_date,
+            f"{uid}@{host}",
+            due.due_date,
             _("Due: %(action)s") % {"action": follow_up.action},
-            description,
+            "\n".join(lines),
             follow_up.agreement.get_absolute_url(),
         )
 

@@ -364,7 +364,7 @@ class FollowUpFilter(django_filters.FilterSet):
     )
     responsible = LookupFilter(
         label=_("Responsible organisation"),
-        field_name="responsible",
+        field_name="responsible_organisations",
         help_text=_("A name or a short name (Pemkab Serang)."),
         **ORGANISATION_LOOKUP,
     )

@@ -34,7 +34,20 @@ from django.utils.text import slugify
 
 from regions.models import INDONESIA, Organisation, Person, Position, Region, Tenure
 
-from .models import Agreement, Citation, FollowUp, Participant, Party, Sector, Source, Term
+from .models import (
+    Agreement,
+    Citation,
+    FollowUp,
+    FollowUpOccurrence,
+    Participant,
+    Party,
+    Sector,
+    Source,
+    Term,
+    months_before,
+    period_end,
+)
+from .models.follow_ups import RECURRENCE_MONTHS
 
 START = datetime.date(2010, 1, 1)
 END = datetime.date(2026, 11, 30)  # fixed, so that a seed gives the same dates on any day
@@ -461,6 +474,7 @@ class Counts:
     parties: int = 0
     participants: int = 0
     follow_ups: int = 0
+    occurrences: int = 0
     sources: int = 0
     citations: int = 0
     sector_links: int = 0
@@ -512,6 +526,9 @@ class CatalogueGenerator:
         self.log = log or (lambda message: None)
         self.rng = random.Random(seed)
         self.term_rng = random.Random(f"terms-{seed}")
+        # Monitoring (several responsible organisations, recurring follow-ups, evaluations)
+        # draws from its own sequence, so that it leaves the rest of a seed's catalogue as it was.
+        self.monev_rng = random.Random(f"{seed}:monev")
         self.counts = Counts()
 
     # --- Set-up ----------------------------------------------------------------------------
@@ -1102,6 +1119,7 @@ class CatalogueGenerator:
         # Follow-ups
         count = rng.choices([0, 1, 2, 3, 4, 5, 6], [8, 14, 20, 22, 16, 10, 10])[0]
         responsible = [org.pk for org in parties]
+        monev = self.monev_rng
         for action in rng.sample(ACTIONS, count):
             due = (
                 day + datetime.timedelta(days=rng.randint(14, 540)) if rng.random() < 0.7 else None
@@ -1114,16 +1132,25 @@ class CatalogueGenerator:
             if status == FollowUp.Status.DONE:
                 done_on = min(END, due or day + datetime.timedelta(days=rng.randint(14, 365)))
                 done_on = max(done_on, day)
+            (follow_up,) = self.allocate(FollowUp, 1)
             batch.follow_ups.append(
                 FollowUp(
+                    pk=follow_up,
                     agreement_id=pk,
                     action=f"{action} {topic}" if rng.random() < 0.5 else action,
-                    responsible_id=rng.choice(responsible) if rng.random() < 0.9 else None,
                     due_date=due,
                     status=status,
                     done_on=done_on,
                 )
             )
+            if rng.random() < 0.9:
+                first = rng.choice(responsible)
+                batch.responsible.append((follow_up, first))
+                second = monev.choice(responsible)
+                if second != first and monev.random() < 0.2:
+                    batch.responsible.append((follow_up, second))
+        if valid_until is not None and stage == Stage.IMPLEMENTATION and monev.random() < 0.4:
+            self.recurring_monitoring(batch, pk, day, valid_until, responsible)
 
         # The report it comes from.
         (source,) = self.allocate(Source, 1)
@@ -1168,6 +1195,46 @@ class CatalogueGenerator:
                 )
             )
 
+    def recurring_monitoring(self, batch, agreement, day, valid_until, responsible):
+        """Monitoring of the agreement's implementation, monthly, quarterly or each semester
+        over its validity, due by the end of a month; the occurrences before the catalogue's
+        end mostly done."""
+        monev = self.monev_rng
+        recurrence = monev.choice(
+            [
+                FollowUp.Recurrence.MONTHLY,
+                FollowUp.Recurrence.QUARTERLY,
+                FollowUp.Recurrence.SEMESTER,
+            ]
+        )
+        (pk,) = self.allocate(FollowUp, 1)
+        follow_up = FollowUp(
+            pk=pk,
+            agreement_id=agreement,
+            action="Monitoring berkala pelaksanaan kerja sama",
+            due_precision=FollowUp.Precision.MONTH,
+            due_date=period_end(months_before(day, -RECURRENCE_MONTHS[recurrence]), "month"),
+            recurrence=recurrence,
+            recurs_until=valid_until,
+            status=FollowUp.Status.IN_PROGRESS,
+        )
+        dates = follow_up.occurrence_dates()
+        if not dates:
+            return
+        batch.follow_ups.append(follow_up)
+        batch.responsible.append((pk, monev.choice(responsible)))
+        for due in dates:
+            done = due < END and monev.random() < 0.75
+            batch.occurrences.append(
+                FollowUpOccurrence(
+                    follow_up_id=pk,
+                    due_date=due,
+                    done_on=min(END, due - datetime.timedelta(days=monev.randint(0, 20)))
+                    if done
+                    else None,
+                )
+            )
+
     def write(self, batch):
         using, size = self.using, self.batch_size
         Source.objects.using(using).bulk_create(batch.sources, batch_size=size)
@@ -1180,6 +1247,12 @@ class CatalogueGenerator:
         Participant.objects.using(using).bulk_create(batch.participants, batch_size=size)
         Term.objects.using(using).bulk_create(batch.terms, batch_size=size)
         FollowUp.objects.using(using).bulk_create(batch.follow_ups, batch_size=size)
+        through = FollowUp.responsible_organisations.through
+        through.objects.using(using).bulk_create(
+            [through(followup_id=f, organisation_id=o) for f, o in batch.responsible],
+            batch_size=size,
+        )
+        FollowUpOccurrence.objects.using(using).bulk_create(batch.occurrences, batch_size=size)
         Citation.objects.using(using).bulk_create(batch.citations, batch_size=size)
         counts = self.counts
         counts.agreements += len(batch.agreements)
@@ -1188,6 +1261,7 @@ class CatalogueGenerator:
         counts.parties += len(batch.parties)
         counts.participants += len(batch.participants)
         counts.follow_ups += len(batch.follow_ups)
+        counts.occurrences += len(batch.occurrences)
         counts.citations += len(batch.citations)
         counts.terms += len(batch.terms)
 
@@ -1200,5 +1274,7 @@ class Batch:
     parties: list = field(default_factory=list)
     participants: list = field(default_factory=list)
     follow_ups: list = field(default_factory=list)
+    responsible: list = field(default_factory=list)  # (follow-up pk, organisation pk)
+    occurrences: list = field(default_factory=list)
     citations: list = field(default_factory=list)
     terms: list = field(default_factory=list)

@@ -1,13 +1,14 @@
 """Email reminders of deadlines: which are due today, who receives them, and sending them
 (``manage.py send_reminders``).
 
-Thresholds: follow-up actions due within 30 and within 7 days, and overdue; validity ending
+Thresholds: follow-up actions due within 30 and within 7 days, and overdue (a recurring one:
+each occurrence not yet done, with its own due date); validity ending
 within 90 and within 30 days. An item gets the most urgent reminder it qualifies for, once per
 threshold and deadline (``ReminderSent``). Nothing is sent for an agreement that has ended or
 has been renewed, nor for drafts.
 
 Recipients: the contact addresses of the organisations concerned (the follow-up's responsible
-organisation; for a validity end, the parties) and active staff users who subscribe to one of
+organisations; for a validity end, the parties) and active staff users who subscribe to one of
 those organisations or to a region the agreement touches (a province covers its regencies and
 cities). Each recipient gets one email per run listing all of their reminders, in Indonesian
 with English below, as plain text and HTML.
@@ -31,11 +32,14 @@ from regions.models import Region
 from .identity import catalogue_identity
 from .models import (
     Agreement,
+    DuePrecision,
     FollowUp,
+    FollowUpOccurrence,
     OrganisationContact,
     ReminderKind,
     ReminderSent,
     ReminderSubscription,
+    due_label,
     today,
 )
 
@@ -72,6 +76,13 @@ class Reminder:
     def is_overdue(self):
         return self.kind == ReminderKind.FOLLOW_UP_OVERDUE
 
+    @property
+    def deadline_label(self):
+        """The deadline as people say it ("Desember 2026" for a follow-up due in a month)."""
+        if self.follow_up is not None:
+            return due_label(self.deadline, self.follow_up.due_precision)
+        return due_label(self.deadline, DuePrecision.DAY)
+
     def record(self):
         return ReminderSent(
             kind=self.kind,
@@ -98,22 +109,33 @@ def due_reminders(on=None):
     sent = _already_sent()
     reminders = []
 
+    # A one-off follow-up by its due date; a recurring one by each occurrence not yet done.
+    horizon = on + datetime.timedelta(days=FOLLOW_UP_THRESHOLDS[-1][1])
+    open_follow_ups = FollowUp.objects.open().filter(agreement__in=running.values("pk"))
     follow_ups = (
-        FollowUp.objects.open()
-        .filter(agreement__in=running.values("pk"), due_date__isnull=False)
-        .filter(due_date__lte=on + datetime.timedelta(days=FOLLOW_UP_THRESHOLDS[-1][1]))
-        .select_related("agreement", "responsible")
-        .order_by("due_date", "id")
+        open_follow_ups.filter(recurrence=FollowUp.Recurrence.NONE, due_date__lte=horizon)
+        .select_related("agreement")
+        .prefetch_related("responsible_organisations")
     )
-    for follow_up in follow_ups:
-        if follow_up.due_date < on:
+    occurrences = (
+        FollowUpOccurrence.objects.filter(
+            follow_up__in=open_follow_ups.exclude(recurrence=FollowUp.Recurrence.NONE).values("pk"),
+            done_on__isnull=True,
+            due_date__lte=horizon,
+        )
+        .select_related("follow_up__agreement")
+        .prefetch_related("follow_up__responsible_organisations")
+    )
+    deadlines = [(f.due_date, f) for f in follow_ups]
+    deadlines += [(o.due_date, o.follow_up) for o in occurrences]
+    for deadline, follow_up in sorted(deadlines, key=lambda item: (item[0], item[1].pk)):
+        if deadline < on:
             kind = ReminderKind.FOLLOW_UP_OVERDUE
         else:
-            days = (follow_up.due_date - on).days
+            days = (deadline - on).days
             kind = next(kind for kind, limit in FOLLOW_UP_THRESHOLDS if days <= limit)
-        key = (kind, follow_up.pk, follow_up.agreement_id, follow_up.due_date)
-        if key not in sent:
-            reminders.append(Reminder(kind, follow_up.agreement, follow_up.due_date, follow_up))
+        if (kind, follow_up.pk, follow_up.agreement_id, deadline) not in sent:
+            reminders.append(Reminder(kind, follow_up.agreement, deadline, follow_up))
 
     ending = running.filter(
         valid_until__gte=on,
@@ -161,7 +183,7 @@ def address_reminders(reminders):
     for reminder in reminders:
         agreement_pk = reminder.agreement.pk
         if reminder.follow_up is not None:
-            concerned = {reminder.follow_up.responsible_id} - {None}
+            concerned = {o.pk for o in reminder.follow_up.responsible_organisations.all()}
         else:
             concerned = parties[agreement_pk]
         for organisation_pk in concerned:

@@ -20,7 +20,7 @@ key) is added to ``ORGANISATION_LINKS`` or ``PERSON_LINKS``.
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, When
 from django_countries import countries
 
 from regions.models import INDONESIA, Organisation, Person, Region
@@ -30,6 +30,7 @@ from .models import (
     AgreementRegion,
     Citation,
     FollowUp,
+    FollowUpOccurrence,
     Participant,
     Party,
     Sector,
@@ -40,7 +41,7 @@ from .models import (
 # (part model with an ``agreement`` foreign key, its lookup to the organisation or official)
 ORGANISATION_LINKS = [
     (Party, "organisation"),
-    (FollowUp, "responsible"),
+    (FollowUp, "responsible_organisations"),
     (Participant, "position__organisation"),
 ]
 PERSON_LINKS = [(Participant, "person")]
@@ -262,8 +263,9 @@ def follow_up_list(user):
     """The follow-up actions ``user`` may see, in the list's order."""
     return (
         FollowUp.objects.visible_to(user)
-        .select_related("agreement", "responsible")
-        .order_by("due_date", "agreement__title", "id")
+        .with_list_data()
+        # Undated actions last, on every database.
+        .order_by(F("due_date").asc(nulls_last=True), "agreement__title", "id")
     )
 
 
@@ -310,7 +312,13 @@ def agreement_detail(user):
             "terms",
             queryset=Term.objects.select_related("giver__organisation", "receiver__organisation"),
         ),
-        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("responsible")),
+        Prefetch(
+            "follow_ups",
+            queryset=FollowUp.objects.prefetch_related(
+                "responsible_organisations",
+                Prefetch("occurrences", queryset=FollowUpOccurrence.objects.order_by("due_date")),
+            ),
+        ),
         Prefetch(
             "followed_by",
             queryset=visible.order_by("date", "title"),

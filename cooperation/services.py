@@ -3,8 +3,17 @@
 import datetime
 
 from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history
 
-from .models import Citation, Document, FollowUp, Participant, Party, Term
+from .models import (
+    Citation,
+    Document,
+    FollowUp,
+    FollowUpOccurrence,
+    Participant,
+    Party,
+    Term,
+)
 
 # In an order that restores what a part refers to before the part (a term refers to parties).
 AGREEMENT_PARTS = [Party, Participant, Term, FollowUp, Citation, Document]
@@ -30,26 +39,61 @@ def agreement_restore_parts(agreement, user=None):
         return 0
     restored = 0
     for model in AGREEMENT_PARTS:
-        deletions = model.history.filter(
-            agreement_id=agreement.pk,
-            history_type="-",
-            history_date__gte=deletion.history_date - CASCADE_WINDOW,
-            history_date__lte=deletion.history_date,
-        )
-        for record in deletions:
-            if model.history.filter(id=record.id, history_id__gt=record.history_id).exists():
-                continue  # something happened to it later
-            part = record.instance
-            if model._base_manager.filter(pk=part.pk).exists() or not _references_exist(part):
-                continue
-            part._history_user = user
-            try:
-                with transaction.atomic():
-                    part.save(force_insert=True)
-            except IntegrityError:  # repeats a part added since (a unique constraint)
-                continue
-            restored += 1
+        restored += _restore_deleted(model, {"agreement_id": agreement.pk}, deletion, user)
     return restored
+
+
+def _restore_deleted(model, owner, deletion, user):
+    """Restore the rows of ``model`` belonging to ``owner`` (a filter) deleted with the
+    agreement (``deletion``), with their many-to-many links and their own parts."""
+    restored = 0
+    deletions = model.history.filter(
+        **owner,
+        history_type="-",
+        history_date__gte=deletion.history_date - CASCADE_WINDOW,
+        history_date__lte=deletion.history_date,
+    )
+    for record in deletions:
+        if model.history.filter(id=record.id, history_id__gt=record.history_id).exists():
+            continue  # something happened to it later
+        part = record.instance
+        if model._base_manager.filter(pk=part.pk).exists() or not _references_exist(part):
+            continue
+        part._history_user = user
+        try:
+            with transaction.atomic():
+                part.save(force_insert=True)
+        except IntegrityError:  # repeats a part added since (a unique constraint)
+            continue
+        _restore_links(model, part, record)
+        for child, key in PART_CHILDREN.get(model, []):
+            _restore_deleted(child, {key: part.pk}, deletion, user)
+        restored += 1
+    return restored
+
+
+# Rows that belong to a part rather than to the agreement: restored with their part.
+PART_CHILDREN = {FollowUp: [(FollowUpOccurrence, "follow_up_id")]}
+
+
+def _restore_links(model, part, deletion_record):
+    """A part's many-to-many links (a follow-up's responsible organisations) as they were
+    just before its deletion (the deletion record itself holds none: they go first)."""
+    fields = getattr(deletion_record, "_history_m2m_fields", [])
+    if not fields:
+        return
+    before = (
+        model.history.filter(id=part.pk, history_id__lt=deletion_record.history_id)
+        .order_by("-history_id")
+        .first()
+    )
+    if before is None:
+        return
+    for field in fields:
+        target = field.m2m_reverse_field_name()
+        ids = getattr(before, field.name).values_list(target, flat=True)
+        existing = field.related_model._base_manager.filter(pk__in=list(ids))
+        getattr(part, field.name).set(existing)
 
 
 def _references_exist(part):
@@ -63,3 +107,24 @@ def _references_exist(part):
             ):
                 return False
     return True
+
+
+def follow_up_schedule(follow_up):
+    """Make a follow-up's occurrences those of its recurrence (``FollowUp.occurrence_dates``):
+    add the missing ones, remove those no longer in it unless they are done or have notes
+    (what was done stays recorded). Returns (added, removed)."""
+    dates = set(follow_up.occurrence_dates())
+    existing = {occurrence.due_date: occurrence for occurrence in follow_up.occurrences.all()}
+    removed = 0
+    for day, occurrence in existing.items():
+        if day not in dates and occurrence.done_on is None and not occurrence.notes:
+            occurrence.delete()
+            removed += 1
+    missing = sorted(dates - existing.keys())
+    bulk_create_with_history(
+        [FollowUpOccurrence(follow_up=follow_up, due_date=day) for day in missing],
+        FollowUpOccurrence,
+    )
+    if hasattr(follow_up, "_prefetched_objects_cache"):
+        follow_up._prefetched_objects_cache.pop("occurrences", None)
+    return len(missing), removed

@@ -94,7 +94,7 @@ class HomeView(CatalogueMixin, TemplateView):
         stage_counts, category_counts = selectors.agreement_counts(agreements)
         follow_ups = (
             FollowUp.objects.visible_to(self.request.user)
-            .select_related("agreement", "responsible")
+            .with_list_data()
             .order_by("due_date", "id")
         )
         return super().get_context_data(
@@ -359,8 +359,8 @@ class OrganisationDetailView(CatalogueMixin, DetailView):
         )
         follow_ups, more_follow_ups = self.preview(
             FollowUp.objects.visible_to(self.request.user)
-            .filter(responsible=self.object)
-            .select_related("agreement", "responsible")
+            .filter(responsible_organisations=self.object)
+            .with_list_data()
         )
         return super().get_context_data(
             page_obj=self.paginate(parties),

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, router, transaction
 from django.db.models import Max, Min, Prefetch, Q
@@ -49,7 +49,9 @@ class SafeAutocompleteSelect(AutocompleteSelect):
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
-        target = remote.model._meta.get_field(remote.field_name)
+        # A foreign key names the field it points to; a many-to-many points to the primary key.
+        field_name = getattr(remote, "field_name", None)
+        target = remote.model._meta.get_field(field_name) if field_name else remote.model._meta.pk
         using = self.db or router.db_for_read(remote.model)
         value = [v for v in value if is_storable_key(target, v, using)]
         known = getattr(self, "known", None)
@@ -95,6 +97,10 @@ class KnownChoicesForm(forms.BaseForm):
                 widget.known = getattr(instance, name)
 
 
+class SafeAutocompleteSelectMultiple(SafeAutocompleteSelect, AutocompleteSelectMultiple):
+    """The same for a many-to-many field (a follow-up's responsible organisations)."""
+
+
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Refuses ids the database cannot hold with the usual message, before Django's own check
     queries with them (SQLite raises OverflowError for a number above 2**63)."""
@@ -124,6 +130,10 @@ class SafeAutocompleteMixin:
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def autocomplete_foreign_keys(self, request):

@@ -27,6 +27,7 @@ from cooperation.models import (
 )
 from cooperation.models import clock as project_clock
 from cooperation.models import today as project_today
+from cooperation.services import follow_up_schedule
 from regions.models import Organisation, Person, Position, Region, Tenure
 
 _counter = itertools.count(1)
@@ -285,10 +286,20 @@ def make_participant(db, make_person):
 
 @pytest.fixture
 def make_follow_up(db):
-    def make(agreement, **fields):
+    def make(agreement, responsible=(), **fields):
+        """``responsible``: an organisation or several; a recurring follow-up gets its
+        occurrences (``follow_up_schedule``); a done one is done today unless told."""
         n = _next()
         fields.setdefault("action", f"Tindak lanjut {n}")
-        return FollowUp.objects.create(agreement=agreement, **fields)
+        if fields.get("status") == FollowUp.Status.DONE:
+            fields.setdefault("done_on", project_today())
+        follow_up = FollowUp.objects.create(agreement=agreement, **fields)
+        if isinstance(responsible, Organisation):
+            responsible = [responsible]
+        follow_up.responsible_organisations.set(responsible)
+        if follow_up.is_recurring:
+            follow_up_schedule(follow_up)
+        return follow_up
 
     return make
 

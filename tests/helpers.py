@@ -5,11 +5,13 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from django import forms
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -115,3 +117,26 @@ def count_queries(client, url):
         response = client.get(url)
     assert response.status_code == 200
     return len(queries)
+
+
+# --- Model rules ------------------------------------------------------------------------------
+
+
+def clean_errors(obj):
+    """The messages ``full_clean()`` gives, by field."""
+    with pytest.raises(ValidationError) as excinfo:
+        obj.full_clean()
+    return excinfo.value.message_dict
+
+
+def constraint_errors(obj):
+    """The messages of the database constraints ``obj`` breaks, checked by Django."""
+    with pytest.raises(ValidationError) as excinfo:
+        obj.validate_constraints()
+    return excinfo.value.message_dict
+
+
+def assert_database_refuses(obj):
+    """Saving ``obj`` (``clean()`` bypassed) is refused by the database itself."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        obj.save()

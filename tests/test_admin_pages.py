@@ -23,6 +23,7 @@ from cooperation.models import (
     Citation,
     Document,
     FollowUp,
+    FollowUpOccurrence,
     OrganisationContact,
     Participant,
     Party,
@@ -127,6 +128,12 @@ def make_rows(
         FollowUp: lambda: make_follow_up(
             agreement(), responsible=make_organisation(), source=make_source(), due_date=PAST
         ),
+        FollowUpOccurrence: lambda: make_follow_up(
+            make_agreement(valid_until=datetime.date(2026, 12, 31)),
+            due_date=datetime.date(2026, 3, 31),
+            due_precision="quarter",
+            recurrence="quarterly",
+        ).occurrences.first(),
         Citation: lambda: agreement().citations.get(),
         Document: document,
         Term: lambda: make_term(agreement(), description="Retribusi"),

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from regions.models import Organisation, Region
 
-from ..models import Agreement, FollowUp, Sector
+from ..models import Agreement, FollowUp, FollowUpOccurrence, Sector
 from ..selectors import visible_follows_from
 
 
@@ -90,10 +90,28 @@ class AgreementListSerializer(serializers.ModelSerializer):
         return absolute(self.context.get("request"), agreement.get_absolute_url())
 
 
+class OccurrenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUpOccurrence
+        fields = ["due_date", "done_on"]
+
+
 class FollowUpSerializer(serializers.ModelSerializer):
     agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     agreement_title = serializers.CharField(source="agreement.title")
-    responsible = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    responsible = serializers.SlugRelatedField(
+        source="responsible_organisations",
+        slug_field="slug",
+        many=True,
+        read_only=True,
+        help_text="Slugs of the responsible organisations.",
+    )
+    due_date = serializers.DateField(
+        allow_null=True, help_text="The last day of the due period (see due_precision)."
+    )
+    occurrences = OccurrenceSerializer(
+        many=True, read_only=True, help_text="A recurring follow-up's occurrences."
+    )
 
     class Meta:
         model = FollowUp
@@ -104,6 +122,10 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "action",
             "responsible",
             "due_date",
+            "due_precision",
+            "recurrence",
+            "recurs_until",
+            "occurrences",
             "status",
             "done_on",
             "notes",
@@ -186,10 +208,14 @@ class OcdsMilestoneSerializer(serializers.Serializer):
     def get_status(self, follow_up) -> str:
         return MILESTONE_STATUS.get(follow_up.status, "scheduled")
 
-    @extend_schema_field(serializers.DictField(child=serializers.CharField(), allow_null=True))
+    @extend_schema_field(
+        serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    )
     def get_responsible(self, follow_up):
-        organisation = follow_up.responsible
-        return {"id": organisation.slug, "name": organisation.name} if organisation else None
+        return [
+            {"id": organisation.slug, "name": organisation.name}
+            for organisation in follow_up.responsible_organisations.all()
+        ]
 
 
 class OcdsDocumentSerializer(serializers.Serializer):

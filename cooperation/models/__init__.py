@@ -20,7 +20,15 @@ from .documents import (
     sniff_document,
     validate_document_file,
 )
-from .follow_ups import FollowUp, FollowUpQuerySet
+from .follow_ups import (
+    DuePrecision,
+    FollowUp,
+    FollowUpOccurrence,
+    FollowUpQuerySet,
+    Recurrence,
+    due_label,
+    period_end,
+)
 from .parties import Participant, Party
 from .reminders import OrganisationContact, ReminderKind, ReminderSent, ReminderSubscription
 from .sources import Citation, Source
@@ -38,12 +46,15 @@ __all__ = [
     "AgreementQuerySet",
     "Citation",
     "Document",
+    "DuePrecision",
     "FollowUp",
+    "FollowUpOccurrence",
     "FollowUpQuerySet",
     "OrganisationContact",
     "Participant",
     "SearchDocument",
     "Party",
+    "Recurrence",
     "ReminderKind",
     "ReminderSent",
     "ReminderSubscription",
@@ -53,8 +64,10 @@ __all__ = [
     "TermQuerySet",
     "can_see_drafts",
     "document_upload_to",
+    "due_label",
     "is_new_upload",
     "months_before",
+    "period_end",
     "sniff_document",
     "today",
     "validate_document_file",

@@ -32,6 +32,15 @@ def long_date(value):
 
 
 @register.filter
+def due(item):
+    """A follow-up's (or an occurrence's) due date as people say it, in a <time> element
+    holding the last day of its period: "Desember 2026", "triwulan IV 2026"."""
+    if item is None or item.due_date is None:
+        return ""
+    return format_html('<time datetime="{}">{}</time>', item.due_date.isoformat(), item.due_label)
+
+
+@register.filter
 def css_string(value):
     """``value`` as a quoted CSS string, safe inside a <style> element (printouts' page
     headers and footers)."""

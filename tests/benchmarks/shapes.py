@@ -192,6 +192,14 @@ def public_pages(catalogue):
         Shape("agreement detail", catalogue.agreement.get_absolute_url(), throughput=True),
         Shape("follow-ups", reverse("cooperation:followup_list")),
         Shape("follow-ups, overdue", reverse("cooperation:followup_list") + "?overdue=on"),
+        Shape(
+            "follow-ups, responsible organisation",
+            reverse("cooperation:followup_list") + f"?responsible={catalogue.government.slug}",
+        ),
+        Shape(
+            "calendar, organisation",
+            reverse("cooperation:calendar") + f"?organisation={catalogue.government.slug}",
+        ),
         Shape("regions", reverse("regions:region_list")),
         Shape("region, province", province.get_absolute_url()),
         Shape("region, regency", regency.get_absolute_url()),

@@ -172,8 +172,9 @@ def test_feed_queries_do_not_grow_with_the_agreements(
     client, today, django_assert_max_num_queries, make_agreement, make_follow_up, url
 ):
     def add_agreement():
-        agreement = make_agreement(valid_until=today)
+        agreement = make_agreement(valid_until=today + datetime.timedelta(days=400))
         make_follow_up(agreement, due_date=today)
+        make_follow_up(agreement, due_date=today, recurrence="monthly")
 
     add_agreement()
     with CaptureQueriesContext(connection) as one:
@@ -195,3 +196,32 @@ def test_feed_links_back_to_the_list_it_follows(client, make_agreement, make_sec
         alternate.get("href")
         == "http://testserver" + reverse("cooperation:agreement_list") + "?sector=air"
     )
+
+
+def test_a_recurring_follow_up_is_an_event_on_each_occurrence_in_each_organisation_s_calendar(
+    client, clock, make_agreement, make_follow_up, make_organisation
+):
+    clock.move_to(datetime.date(2026, 1, 10))
+    dlh_a, dlh_b = make_organisation(), make_organisation()
+    make_follow_up(
+        make_agreement(valid_until=datetime.date(2026, 12, 31)),
+        action="Monitoring triwulanan",
+        due_date=datetime.date(2026, 3, 31),
+        due_precision="quarter",
+        recurrence="quarterly",
+        responsible=[dlh_a, dlh_b],
+    )
+
+    for organisation in (dlh_a, dlh_b):
+        response = client.get(CALENDAR_URL, {"organisation": organisation.slug, "lang": "en"})
+        calendar = Calendar.from_ical(response.content)
+        found = [
+            (str(event["summary"]), event.decoded("dtstart")) for event in calendar.walk("VEVENT")
+        ]
+        assert found == [
+            ("Due: Monitoring triwulanan", datetime.date(2026, month, day))
+            for month, day in [(3, 31), (6, 30), (9, 30), (12, 31)]
+        ]
+        first = calendar.walk("VEVENT")[0]
+        assert "Due: Q1 2026" in str(first["description"])
+        assert len({str(event["uid"]) for event in calendar.walk("VEVENT")}) == 4

@@ -53,7 +53,13 @@ def fingerprint():
     )
     follow_ups = sorted(
         FollowUp.objects.values_list(
-            "agreement__slug", "action", "status", "due_date", "done_on", "responsible__slug"
+            "agreement__slug",
+            "action",
+            "status",
+            "due_date",
+            "recurrence",
+            "done_on",
+            "responsible_organisations__slug",
         ),
         key=str,
     )

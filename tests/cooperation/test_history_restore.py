@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from cooperation.models import Agreement, Citation, Document, Party
+from cooperation.models import Agreement, Citation, Document, FollowUpOccurrence, Party
 from tests.helpers import change_form_data, form_errors
 
 PDF = b"%PDF-1.7\n%%EOF\n"
@@ -38,7 +38,18 @@ def agreement_with_parts(
         sectors=[make_sector(name="Investasi"), make_sector(name="Pariwisata")],
     )
     make_participant(found, position=make_position(title="Gubernur Banten"), role="signatory")
-    make_follow_up(found, action="Kunjungan balasan ke Bengkulu")
+    monitoring = make_follow_up(
+        found,
+        action="Monitoring triwulanan",
+        responsible=[make_government(), make_government()],
+        due_date=datetime.date(2025, 12, 31),
+        due_precision="quarter",
+        recurrence="quarterly",
+        recurs_until=datetime.date(2026, 12, 31),
+    )
+    monitoring.occurrences.filter(due_date=datetime.date(2025, 12, 31)).update(
+        done_on=datetime.date(2025, 12, 20)
+    )
     Citation.objects.create(agreement=found, source=make_source(), note="berita penandatanganan")
     Document.objects.create(
         agreement=found,
@@ -65,6 +76,14 @@ def parts(agreement_with_parts):
             agreement_with_parts.participants.values_list("position__title", "role")
         ),
         "follow_ups": list(agreement_with_parts.follow_ups.values_list("action", "status")),
+        "responsible": sorted(
+            agreement_with_parts.follow_ups.values_list("responsible_organisations__name")
+        ),
+        "occurrences": list(
+            FollowUpOccurrence.objects.filter(follow_up__agreement=agreement_with_parts)
+            .order_by("due_date")
+            .values_list("due_date", "done_on")
+        ),
         "citations": list(agreement_with_parts.citations.values_list("source__headline", "note")),
         "documents": list(
             agreement_with_parts.documents.values_list("title", "file", "content_type")

@@ -5,10 +5,9 @@ derived category; overdue follow-ups."""
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from cooperation.models import Agreement, Citation, FollowUp, Participant, Party
+from tests.helpers import assert_database_refuses, clean_errors, constraint_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -18,23 +17,6 @@ ALL = "__all__"
 @pytest.fixture(autouse=True)
 def in_english(english):
     """Validation messages in English."""
-
-
-def clean_errors(obj):
-    with pytest.raises(ValidationError) as excinfo:
-        obj.full_clean()
-    return excinfo.value.message_dict
-
-
-def constraint_errors(obj):
-    with pytest.raises(ValidationError) as excinfo:
-        obj.validate_constraints()
-    return excinfo.value.message_dict
-
-
-def assert_database_refuses(obj):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        obj.save()
 
 
 def new_agreement(**fields):

@@ -276,3 +276,40 @@ def test_settings_page_queries_do_not_grow_with_subscriptions(
     with django_assert_max_num_queries(len(one)):
         page = client.get(url)
     assert page.content.decode().count('name="remove"') == 11
+
+
+def test_each_occurrence_of_a_recurring_follow_up_is_reminded_once_to_every_responsible(
+    db, smtp_server, agency, clock, make_agreement, make_follow_up, make_organisation
+):
+    clock.move_to(datetime.date(2026, 1, 20))
+    other = make_organisation(name="DLH Kabupaten Mitra")
+    OrganisationContact.objects.create(organisation=other, email="dlh-mitra@example.go.id")
+    monitoring = make_follow_up(
+        make_agreement(valid_until=datetime.date(2026, 12, 31)),
+        action="Monitoring bulanan TPAS",
+        due_date=datetime.date(2026, 1, 31),
+        due_precision="month",
+        recurrence="monthly",
+        responsible=[agency, other],
+    )
+
+    call_command("send_reminders", stdout=io.StringIO())
+    received = smtp_server()
+    assert set(received) == {"dlh@example.go.id", "dlh-mitra@example.go.id"}
+    text, _ = parts(received["dlh@example.go.id"])
+    assert "Monitoring bulanan TPAS" in text and "Januari 2026" in text
+    assert "January 2026" in text  # the English part
+
+    # January is done; February's comes within 7 days of its end, once (March is not due
+    # within 30 days yet).
+    monitoring.occurrences.filter(due_date=datetime.date(2026, 1, 31)).update(
+        done_on=datetime.date(2026, 1, 30)
+    )
+    clock.move_to(datetime.date(2026, 2, 22))
+    call_command("send_reminders", stdout=io.StringIO())
+    call_command("send_reminders", stdout=io.StringIO())
+    deadlines = sorted(ReminderSent.objects.values_list("kind", "deadline"))
+    assert deadlines == [
+        ("follow_up_due_30", datetime.date(2026, 1, 31)),
+        ("follow_up_due_7", datetime.date(2026, 2, 28)),
+    ]

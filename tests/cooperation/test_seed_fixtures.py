@@ -50,8 +50,8 @@ def sector_slugs(slug):
 
 def follow_ups(slug):
     return {
-        (f.action, f.responsible.slug if f.responsible else None)
-        for f in agreement(slug).follow_ups.select_related("responsible")
+        (f.action, ", ".join(o.slug for o in f.responsible_organisations.all()) or None)
+        for f in agreement(slug).follow_ups.prefetch_related("responsible_organisations")
     }
 
 

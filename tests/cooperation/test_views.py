@@ -421,11 +421,13 @@ def test_language_switch_changes_the_language_and_keeps_the_page(client, signing
 
 @pytest.fixture
 def many_agreements(make_agreement, make_sector, make_follow_up, make_organisation, today):
-    """``n`` published agreements, each with parties, two sectors and an open follow-up."""
+    """``n`` published agreements, each with parties, two sectors, open follow-ups with two
+    responsible organisations, and a monthly one with its occurrences."""
 
     def make(n):
         sectors = [make_sector(), make_sector()]
         partner = make_organisation(kind=Organisation.Kind.UNIVERSITY)
+        agency = make_organisation()
         agreements = []
         for i in range(n):
             agreement = make_agreement(
@@ -433,8 +435,18 @@ def many_agreements(make_agreement, make_sector, make_follow_up, make_organisati
                 date=today - datetime.timedelta(days=300 + i),
                 valid_until=today + datetime.timedelta(days=30),
             )
-            make_follow_up(agreement, due_date=today - datetime.timedelta(days=1))
+            make_follow_up(
+                agreement,
+                due_date=today - datetime.timedelta(days=1),
+                responsible=[partner, agency],
+            )
             make_follow_up(agreement, due_date=today + datetime.timedelta(days=5))
+            make_follow_up(
+                agreement,
+                due_date=today - datetime.timedelta(days=100),
+                recurrence=FollowUp.Recurrence.MONTHLY,
+                responsible=agency,
+            )
             agreement.parties.create(organisation=partner, role="participant")
             agreements.append(agreement)
         return agreements
@@ -447,9 +459,9 @@ def test_home_query_count_does_not_grow_with_rows(
     client, many_agreements, django_assert_num_queries, rows
 ):
     many_agreements(rows)
-    # stage and category counts, latest + parties + sectors, overdue, due soon, ending soon,
-    # stalled
-    with django_assert_num_queries(8):
+    # stage and category counts, latest + parties + sectors, overdue and due soon (each with
+    # responsible organisations and occurrences), ending soon, stalled
+    with django_assert_num_queries(12):
         client.get(reverse("cooperation:home"))
 
 
@@ -488,12 +500,20 @@ def test_agreement_detail_query_count_does_not_grow_with_rows(
     make_follow_up,
     make_source,
     make_agreement,
+    make_organisation,
     django_assert_num_queries,
     rows,
 ):
+    agency = make_organisation()
     for _ in range(rows):
         make_participant(signing)
-        make_follow_up(signing)
+        make_follow_up(signing, responsible=[agency, make_organisation()])
+        make_follow_up(
+            signing,
+            due_date=signing.date,
+            recurrence=FollowUp.Recurrence.QUARTERLY,
+            recurs_until=signing.date + datetime.timedelta(days=700),
+        )
         Citation.objects.create(agreement=signing, source=make_source())
         make_agreement(follows_from=signing)
         Document.objects.create(
@@ -503,9 +523,9 @@ def test_agreement_detail_query_count_does_not_grow_with_rows(
             file="documents/lampiran.pdf",
             content_type="application/pdf",
         )
-    # agreement, parties, participants, sectors, terms, follow-ups, followed by, citations,
-    # documents
-    with django_assert_num_queries(9):
+    # agreement, parties, participants, sectors, terms, follow-ups (with their responsible
+    # organisations and occurrences), followed by, citations, documents
+    with django_assert_num_queries(11):
         client.get(signing.get_absolute_url())
 
 
@@ -514,6 +534,7 @@ def test_follow_up_list_query_count_does_not_grow_with_rows(
     client, many_agreements, django_assert_num_queries, rows
 ):
     many_agreements(rows)
-    # count and page (organisations and regions are typed into pickers: no choices to list)
-    with django_assert_num_queries(2):
+    # count and page, responsible organisations, occurrences (organisations and regions are
+    # typed into pickers: no choices to list)
+    with django_assert_num_queries(4):
         client.get(reverse("cooperation:followup_list"))

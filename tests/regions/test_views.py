@@ -258,8 +258,9 @@ def test_organisation_detail_query_count_does_not_grow_with_rows(
     client, banten, populated, django_assert_num_queries, rows
 ):
     populated(rows)
-    # organisation, units, positions, tenures, count, page of parties, follow-ups
-    with django_assert_num_queries(7):
+    # organisation, units, positions, tenures, count, page of parties, follow-ups (with their
+    # responsible organisations and occurrences)
+    with django_assert_num_queries(9):
         client.get(banten["pemkab"].get_absolute_url())
 
 
