@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.dateformat import format as format_date
-from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 from regions.models import Organisation
@@ -68,7 +68,8 @@ RECURRENCE_PRECISIONS = {
     recurrence: [p for p, months in PRECISION_MONTHS.items() if months <= interval]
     for recurrence, interval in RECURRENCE_MONTHS.items()
 }
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# A quarter's name: "Q4" in English, "triwulan IV" in Indonesian.
+QUARTER_NAMES = {1: _("Q1"), 2: _("Q2"), 3: _("Q3"), 4: _("Q4")}
 
 
 def _month_end(year, month):
@@ -99,14 +100,7 @@ def due_label(day, precision):
         # Translators: a month and its year, in Django's date format syntax ("F Y").
         return format_date(day, pgettext("month and year format", "F Y"))
     if precision == DuePrecision.QUARTER:
-        quarter = (day.month - 1) // 3 + 1
-        # Translators: a quarter of a year; %(roman)s is I to IV, %(number)s 1 to 4. Indonesian
-        # says "triwulan %(roman)s %(year)s".
-        return gettext("Q%(number)s %(year)s") % {
-            "number": quarter,
-            "roman": ROMAN[quarter],
-            "year": day.year,
-        }
+        return f"{QUARTER_NAMES[(day.month - 1) // 3 + 1]} {day.year}"
     if precision == DuePrecision.YEAR:
         return str(day.year)
     return format_date(day, pgettext("long date format", "l, j F Y"))
@@ -437,6 +431,13 @@ class FollowUp(models.Model):
             raise ValidationError(errors)
 
 
+class FollowUpOccurrenceManager(models.Manager):
+    def get_by_natural_key(self, agreement_slug, action, due_date):
+        return self.get(
+            follow_up__agreement__slug=agreement_slug, follow_up__action=action, due_date=due_date
+        )
+
+
 class FollowUpOccurrence(models.Model):
     """One occurrence of a recurring follow-up (the January monitoring of a monthly one),
     made from its recurrence (``follow_up_schedule``) and marked done on its own."""
@@ -456,6 +457,7 @@ class FollowUpOccurrence(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
+    objects = FollowUpOccurrenceManager()
 
     class Meta:
         ordering = ["follow_up", "due_date"]
@@ -471,6 +473,11 @@ class FollowUpOccurrence(models.Model):
 
     def __str__(self):
         return f"{self.follow_up}: {self.due_label}"
+
+    def natural_key(self):
+        return (*self.follow_up.natural_key(), self.due_date.isoformat())
+
+    natural_key.dependencies = ["cooperation.followup"]
 
     @property
     def due_label(self):
