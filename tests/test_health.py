@@ -6,7 +6,7 @@ import threading
 from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connections
 
 from cooperation import health
 
@@ -79,7 +79,7 @@ def test_healthz_answers_503_while_the_database_hangs(client, settings, hanging_
     assert (waiting_after_first, waiting_after_second) == (1, 1)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="connect_timeout is PostgreSQL's")
+@pytest.mark.postgresql  # connect_timeout is PostgreSQL's
 def test_a_database_that_never_answers_the_connection_is_given_up_on(monkeypatch):
     """A server that accepts the TCP connection and then says nothing (a hung PostgreSQL)."""
     silent = socket.socket()

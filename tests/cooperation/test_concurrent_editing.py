@@ -16,9 +16,8 @@ from tests.helpers import change_form_data, form_errors
 
 STALE = "Someone else changed this {} after you opened it"
 MISSING = "This form did not say which version of the {} it was opened on"
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks (SELECT ... FOR UPDATE) need PostgreSQL"
-)
+# Row locks (SELECT ... FOR UPDATE) need PostgreSQL.
+postgresql_only = pytest.mark.postgresql
 
 
 @pytest.fixture

@@ -173,7 +173,7 @@ def test_the_region_filter_is_one_join_on_the_links_without_distinct(banten, mak
     assert sql.count("JOIN") == 1 and "COOPERATION_AGREEMENTREGION" in sql
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan")
+@pytest.mark.postgresql  # PostgreSQL's query plan
 def test_on_postgresql_the_region_filter_uses_the_links_index(banten, make_agreement):
     for _ in range(3):
         make_agreement(parties=[banten])

@@ -171,9 +171,8 @@ def test_reverting_an_agreement_brings_back_the_sectors_it_had_then(
     assert list(agreement.sectors.all()) == [investment]
 
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks (SELECT ... FOR UPDATE) need PostgreSQL"
-)
+# Row locks (SELECT ... FOR UPDATE) need PostgreSQL.
+postgresql_only = pytest.mark.postgresql
 
 
 # Committing test (its own threads and connections); the database may have been flushed by the
