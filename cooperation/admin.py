@@ -400,11 +400,11 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
     search_fields = ["title"]
     search_help_text = _(
         "Every word must appear: in the title, the summary, a party's name, a sector, the "
-        "venue or a participant's name. Other forms of a word count too (sampah, "
+        "venue, the site or a participant's name. Other forms of a word count too (sampah, "
         "persampahan)."
     )
     list_select_related = ["venue_region"]
-    autocomplete_fields = ["venue_region", "follows_from"]
+    autocomplete_fields = ["venue_region", "site_region", "follows_from"]
     filter_horizontal = ["sectors"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["category"]
@@ -421,7 +421,17 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
         (None, {"fields": ["title", "slug", "kind", "stage", "category", "is_published"]}),
         (
             _("When and where"),
-            {"fields": ["date", "venue", "venue_region", "valid_from", "valid_until"]},
+            {
+                "fields": [
+                    "date",
+                    "venue",
+                    "venue_region",
+                    "site",
+                    "site_region",
+                    "valid_from",
+                    "valid_until",
+                ]
+            },
         ),
         (
             _("Content"),

@@ -6,8 +6,8 @@ and searches are cheap at national scale:
 
 - ``Agreement.category`` comes from the parties by the rule in
   ``AgreementQuerySet.with_category`` (the only statement of that rule);
-- ``AgreementRegion`` rows come from ``AgreementQuerySet.region_links`` (venue, parties, the
-  parties' parent organisations), each with the regions above it (``RegionQuerySet.ancestry``);
+- ``AgreementRegion`` rows come from ``AgreementQuerySet.region_links`` (venue, site, parties,
+  the parties' parent organisations), each with the regions above it (``RegionQuerySet.ancestry``);
 - ``SearchDocument`` rows hold the agreement's words as search terms (``cooperation.search``).
 
 ``agreements_refresh(pks)`` recomputes all three for some agreements and writes only what
@@ -47,8 +47,27 @@ _local = threading.local()
 
 def _state():
     if not hasattr(_local, "depth"):
-        _local.depth, _local.pending = 0, set()
+        _local.depth, _local.pending, _local.pending_regions = 0, set(), set()
     return _local
+
+
+def regions_changed(pks):
+    """Say that these regions (pks) may have changed: refresh the agreements linked to them,
+    now or at the end of the enclosing ``deferred()`` block (a fixture load of 7,800 regions
+    asks one query per thousand regions at the end, not one per region)."""
+    state = _state()
+    if state.depth:
+        state.pending_regions |= set(pks)
+    else:
+        agreements_changed(_agreements_of_regions(pks))
+
+
+def _agreements_of_regions(pks):
+    pks, agreements = sorted(pks), set()
+    for start in range(0, len(pks), BATCH_SIZE):
+        links = AgreementRegion.objects.filter(region__in=pks[start : start + BATCH_SIZE])
+        agreements.update(links.values_list("agreement", flat=True))
+    return agreements
 
 
 def agreements_changed(pks):
@@ -74,10 +93,13 @@ def deferred():
         yield
     except BaseException:
         if state.depth == 1:
-            state.pending = set()
+            state.pending, state.pending_regions = set(), set()
         raise
     finally:
         state.depth -= 1
+    if state.depth == 0 and state.pending_regions:
+        state.pending |= _agreements_of_regions(state.pending_regions)
+        state.pending_regions = set()
     if state.depth == 0 and state.pending:
         pks, state.pending = state.pending, set()
         agreements_refresh(pks)
@@ -183,12 +205,13 @@ def _refresh_region_links(pks, ancestry):
 def search_texts(pks):
     """{agreement pk: {search document field: [texts]}}: what each agreement is found by."""
     texts = {pk: {field: [] for field in SEARCH_FIELDS} for pk in pks}
-    for pk, title, summary, venue, venue_region in Agreement.objects.filter(pk__in=pks).values_list(
-        "pk", "title", "summary", "venue", "venue_region__name"
-    ):
+    rows = Agreement.objects.filter(pk__in=pks).values_list(
+        "pk", "title", "summary", "venue", "venue_region__name", "site", "site_region__name"
+    )
+    for pk, title, summary, venue, venue_region, site, site_region in rows:
         texts[pk]["title_terms"].append(title)
         texts[pk]["summary_terms"].append(summary)
-        texts[pk]["other_terms"] += [venue, venue_region or ""]
+        texts[pk]["other_terms"] += [venue, venue_region or "", site, site_region or ""]
     for pk, name, short_name in Party.objects.filter(agreement__in=pks).values_list(
         "agreement", "organisation__name", "organisation__short_name"
     ):

@@ -76,6 +76,11 @@ AGREEMENT_COLUMNS = [
         gettext_lazy("Region of the venue"),
         lambda a, e: str(a.venue_region) if a.venue_region_id else "",
     ),
+    Column(gettext_lazy("Site of implementation"), lambda a, e: a.site),
+    Column(
+        gettext_lazy("Region of the site"),
+        lambda a, e: str(a.site_region) if a.site_region_id else "",
+    ),
     Column(gettext_lazy("Valid from"), lambda a, e: a.valid_from),
     Column(gettext_lazy("Valid until"), lambda a, e: a.valid_until),
     Column(gettext_lazy("Document number"), lambda a, e: a.document_number),

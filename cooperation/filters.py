@@ -211,7 +211,7 @@ class AgreementFilter(django_filters.FilterSet):
         max_length=SEARCH_MAX_LENGTH,
         help_text=_(
             "Every word must appear: in the title, the summary, a party's name, a sector, the "
-            "venue or a participant's name. Other forms of a word count too (sampah, "
+            "venue, the site or a participant's name. Other forms of a word count too (sampah, "
             "persampahan)."
         ),
     )
@@ -219,7 +219,8 @@ class AgreementFilter(django_filters.FilterSet):
         label=_("Region"),
         method="filter_region",
         help_text=_(
-            "A name or a code (36 for Banten). A province includes its regencies and cities."
+            "A name or a code (36 for Banten). A region includes the regions under it: a "
+            "province its regencies and cities, a regency or city its districts."
         ),
         **REGION_LOOKUP,
     )
@@ -372,7 +373,8 @@ class FollowUpFilter(django_filters.FilterSet):
         label=_("Region"),
         method="filter_region",
         help_text=_(
-            "A name or a code (36 for Banten). A province includes its regencies and cities."
+            "A name or a code (36 for Banten). A region includes the regions under it: a "
+            "province its regencies and cities, a regency or city its districts."
         ),
         **REGION_LOOKUP,
     )

@@ -26,6 +26,7 @@ import bisect
 import datetime
 import random
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.management.color import no_style
@@ -538,7 +539,12 @@ class CatalogueGenerator:
             raise GeneratorError(
                 "This database already holds a generated catalogue: generate into a fresh one."
             )
-        self.regions = list(Region.objects.using(self.using).order_by("code"))
+        # Governments act for provinces, regencies and cities; districts are sites only.
+        regions = Region.objects.using(self.using).order_by("code")
+        self.regions = list(regions.exclude(kind=Region.Kind.DISTRICT))
+        self.districts = defaultdict(list)  # regency or city pk -> its district pks
+        for pk, regency in regions.districts().values_list("pk", "regency"):
+            self.districts[regency].append(pk)
         if not self.regions:
             raise GeneratorError("There are no regions: load fixtures/regions.json first.")
         started = time.monotonic()
@@ -1019,6 +1025,11 @@ class CatalogueGenerator:
                 ]
             )
             venue_region = host_region
+        # A cooperation agreement of a regency or city is often carried out in one district.
+        site_region_id = None
+        districts = self.districts.get(host_region.pk) if host_region is not None else None
+        if kind == Kind.COOPERATION_AGREEMENT and districts and rng.random() < 0.5:
+            site_region_id = rng.choice(districts)
         agreement = Agreement(
             pk=pk,
             slug=f"{SLUG_PREFIX}{index:06d}-{slugify(title)[:90].strip('-')}",
@@ -1028,6 +1039,7 @@ class CatalogueGenerator:
             date=day,
             venue=venue[:200],
             venue_region=venue_region,
+            site_region_id=site_region_id,
             valid_from=valid_from,
             valid_until=valid_until,
             summary=summary,

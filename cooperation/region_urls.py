@@ -10,9 +10,10 @@ from . import views
 
 
 class RegionCodeConverter:
-    """A Kemendagri code: 36 for a province, 36.04 below it. Anything else is a 404."""
+    """A Kemendagri code: 36 for a province, 36.04 for a regency or city, 36.04.01 for a
+    district. Anything else is a 404."""
 
-    regex = r"\d{2}(?:\.\d{2})?"
+    regex = r"\d{2}(?:\.\d{2}){0,2}"
 
     def to_python(self, value):
         return value

@@ -158,12 +158,10 @@ def address_reminders(reminders):
     for agreement_pk, organisation_pk in agreements.values_list("pk", "parties__organisation"):
         if organisation_pk:
             parties[agreement_pk].add(organisation_pk)
-    regions = defaultdict(set)  # agreement pk -> region pks, with their provinces
-    provinces = dict(Region.objects.filter(province__isnull=False).values_list("pk", "province"))
+    regions = defaultdict(set)  # agreement pk -> region pks, with the regions above them
+    ancestry = Region.objects.ancestry()
     for agreement_pk, region_pk in agreements.region_links():
-        regions[agreement_pk].add(region_pk)
-        if region_pk in provinces:
-            regions[agreement_pk].add(provinces[region_pk])
+        regions[agreement_pk].update(ancestry.get(region_pk, (region_pk,)))
 
     contacts = defaultdict(set)  # organisation pk -> addresses
     for organisation_pk, email in OrganisationContact.objects.values_list("organisation", "email"):

@@ -134,6 +134,19 @@ def region_agreement_counts(agreements):
     )
 
 
+def region_districts_with_agreements(region, agreements):
+    """The districts of a regency or city that ``agreements`` (the region's) concern, with
+    ``agreement_count``; none for a province or a district (a province lists its regencies and
+    cities instead)."""
+    if region.kind not in Region.MIDDLE_KINDS:
+        return Region.objects.none()
+    return (
+        region.districts.filter(agreement_links__agreement__in=agreements.values("pk"))
+        .annotate(agreement_count=Count("agreement_links", distinct=True))
+        .order_by("name", "code")
+    )
+
+
 def region_partners(region, agreements):
     """Organisations outside ``region`` that are parties to ``agreements`` (the region's),
     most frequent first, with ``agreement_count``."""
@@ -179,16 +192,22 @@ def _label_key(text):
 
 def matching_regions(text, limit=PICKER_SIZE):
     """Regions named by ``text``, as a list: the one whose code (or "(code)" part) or whole
-    name it is; else those whose name holds every word of it, provinces first."""
+    name it is (a district only by its code: "Serang" is a regency, a city and a district);
+    else those whose name holds every word of it, provinces first, districts last."""
     key = _label_key(text)
-    exact = list(Region.objects.filter(Q(code=key) | Q(name__iexact=key))[:2])
+    regions = Region.objects.select_related("regency")
+    named = Q(name__iexact=key) & ~Q(kind=Region.Kind.DISTRICT)
+    exact = list(regions.filter(Q(code=key) | named)[:2])
     if len(exact) == 1:
         return exact
-    regions = Region.objects.all()
     for word in _words(text):
         regions = regions.filter(name__icontains=word)
-    provinces_first = Case(When(kind=Region.Kind.PROVINCE, then=0), default=1)
-    return list(regions.order_by(provinces_first, "name", "code")[:limit])
+    by_level = Case(
+        When(kind=Region.Kind.PROVINCE, then=0),
+        When(kind=Region.Kind.DISTRICT, then=2),
+        default=1,
+    )
+    return list(regions.order_by(by_level, "name", "code")[:limit])
 
 
 def matching_organisations(user, text, limit=PICKER_SIZE):
@@ -209,7 +228,9 @@ def matching_organisations(user, text, limit=PICKER_SIZE):
 
 
 def region_choice(region):
-    return {"key": region.code, "label": str(region), "text": f"{region} ({region.code})"}
+    """A district is named with its regency or city (``matching_regions`` reads both)."""
+    label = f"{region}, {region.regency}" if region.regency_id else str(region)
+    return {"key": region.code, "label": label, "text": f"{label} ({region.code})"}
 
 
 def organisation_choice(organisation):
@@ -296,7 +317,9 @@ def agreement_detail(user):
     """The agreements ``user`` may see, with everything the agreement page (and its fact
     sheet) shows, in a fixed number of queries."""
     visible = Agreement.objects.visible_to(user)
-    return visible.select_related("venue_region", "follows_from").prefetch_related(
+    return visible.select_related(
+        "venue_region", "site_region__regency", "site_region__province", "follows_from"
+    ).prefetch_related(
         Prefetch(
             "parties",
             queryset=Party.objects.select_related(

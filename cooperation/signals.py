@@ -106,11 +106,17 @@ def affected_agreements(instance):
     return []
 
 
-def record_saving(sender, instance, **kwargs):
+def record_saving(sender, instance, raw=False, **kwargs):
+    if raw and sender is Region:
+        return  # a fixture load of 7,800 regions: no query per region (see below)
     _remember(instance, WATCHED_FIELDS[sender])
 
 
-def record_saved(sender, instance, created, **kwargs):
+def record_saved(sender, instance, created, raw=False, **kwargs):
+    if raw and sender is Region:
+        if not created:
+            derived.regions_changed([instance.pk])
+        return
     if not created and _changed(instance, WATCHED_FIELDS[sender]):
         derived.agreements_changed(set(affected_agreements(instance)))
 

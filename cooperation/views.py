@@ -264,7 +264,10 @@ class RegionListView(CatalogueMixin, ListView):
     context_object_name = "provinces"
 
     def get_queryset(self):
-        return Region.objects.provinces().prefetch_related("children")
+        # Districts are listed on their regency's or city's page, not here (7,000 of them).
+        return Region.objects.provinces().prefetch_related(
+            Prefetch("children", queryset=Region.objects.regencies_and_cities())
+        )
 
     def get_context_data(self, **kwargs):
         counts = selectors.region_agreement_counts(self.visible_agreements())
@@ -280,7 +283,9 @@ class RegionDetailView(CatalogueMixin, DetailView):
     template_name = "regions/region_detail.html"
     slug_field = "code"
     slug_url_kwarg = "code"
-    queryset = Region.objects.select_related("province").prefetch_related("children")
+    queryset = Region.objects.select_related("province", "regency").prefetch_related(
+        Prefetch("children", queryset=Region.objects.regencies_and_cities())
+    )
 
     def get_context_data(self, **kwargs):
         region = self.object
@@ -310,6 +315,7 @@ class RegionDetailView(CatalogueMixin, DetailView):
         agreements = self.visible_agreements().for_region(region)
         partners, more_partners = self.preview(selectors.region_partners(region, agreements))
         return super().get_context_data(
+            districts=selectors.region_districts_with_agreements(region, agreements),
             government=government,
             leaders=leaders,
             page_obj=self.paginate(

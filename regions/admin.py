@@ -517,12 +517,12 @@ class CountryListFilter(admin.SimpleListFilter):
 
 @admin.register(Region)
 class RegionAdmin(CatalogueAdmin):
-    list_display = ["code", "name", "kind", "province"]
+    list_display = ["code", "name", "kind", "regency", "province"]
     list_display_links = ["code", "name"]
     list_filter = ["kind", ProvinceListFilter]
     search_fields = ["code", "name"]
-    list_select_related = ["province"]
-    autocomplete_fields = ["province"]
+    list_select_related = ["province", "regency"]
+    autocomplete_fields = ["province", "regency"]
     list_per_page = 100
 
 

@@ -4,6 +4,8 @@ The design follows Popolo / OpenCivicData: a Person holds a Position (a post in 
 Organisation) over a Tenure with real dates, either of which may be unknown.
 """
 
+import contextlib
+import contextvars
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -11,6 +13,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Length
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -41,53 +45,86 @@ class RegionQuerySet(models.QuerySet):
     def provinces(self):
         return self.filter(kind=Region.Kind.PROVINCE)
 
+    def regencies_and_cities(self):
+        return self.filter(kind__in=Region.MIDDLE_KINDS)
+
+    def districts(self):
+        return self.filter(kind=Region.Kind.DISTRICT)
+
     def within(self, region):
-        """The region itself and, for a province, its regencies and cities."""
-        return self.filter(Q(pk=region.pk) | Q(province=region))
+        """The region itself and the regions under it: for a province, its regencies, cities
+        and their districts; for a regency or city, its districts."""
+        return self.filter(Q(pk=region.pk) | Q(province=region) | Q(regency=region))
 
     def ancestry(self):
         """{region pk: (the region's pk, then the pks of the regions above it)}, for every
-        region, in one query: Kabupaten Serang gives (its pk, Banten's pk). The one place that
-        says which regions contain which (stored agreement–region links use it)."""
-        parents = dict(self.model._base_manager.values_list("pk", "province_id"))
-        ancestry = {}
-        for pk in parents:
-            chain, current = [], pk
-            while current is not None and current not in chain:
-                chain.append(current)
-                current = parents.get(current)
-            ancestry[pk] = tuple(chain)
-        return ancestry
+        region, in one query: Kabupaten Serang gives (its pk, Banten's pk); a district gives
+        (its pk, its regency's or city's pk, its province's pk). The one place that says which
+        regions contain which (stored agreement–region links use it)."""
+        rows = self.model._base_manager.values_list("pk", "regency_id", "province_id")
+        return {
+            pk: tuple(part for part in (pk, regency, province) if part is not None)
+            for pk, regency, province in rows
+        }
+
+
+# {code: pk} while ``RegionManager.natural_keys_cached()`` runs (a fixture load), else None.
+_natural_keys = contextvars.ContextVar("region_natural_keys", default=None)
 
 
 class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
     def get_by_natural_key(self, code):
-        return self.get(code=code)
+        cache = _natural_keys.get()
+        if cache is None:
+            return self.get(code=code)
+        if code not in cache:
+            raise self.model.DoesNotExist(f"No region has the code {code!r}.")
+        # A fixture load only needs the pk of the region a natural key names.
+        return self.model(pk=cache[code], code=code)
+
+    @contextlib.contextmanager
+    def natural_keys_cached(self):
+        """Answer ``get_by_natural_key`` from a {code: pk} map read once: loading the 7,800
+        regions of the fixture otherwise costs a query for each region and for each region a
+        row names (its province, its regency). Regions saved meanwhile join the map
+        (``_remember_natural_key``)."""
+        token = _natural_keys.set(dict(self.values_list("code", "pk")))
+        try:
+            yield
+        finally:
+            _natural_keys.reset(token)
 
 
 class RegionKind(models.TextChoices):
     PROVINCE = "province", _("province")
     REGENCY = "regency", _("regency")
     CITY = "city", _("city")
+    DISTRICT = "district", _("district (kecamatan)")
 
 
 class Region(models.Model):
-    """A province, regency (kabupaten) or city (kota), keyed by its Kemendagri code."""
+    """A province, regency (kabupaten), city (kota) or district (kecamatan, in a regency or
+    city), keyed by its Kemendagri code."""
 
     Kind = RegionKind
+    MIDDLE_KINDS = (RegionKind.REGENCY, RegionKind.CITY)
 
     code = models.CharField(
         _("Kemendagri code"),
-        max_length=5,
+        max_length=8,
         unique=True,
         validators=[
             RegexValidator(
-                r"^\d{2}(\.\d{2})?$",
-                _("A region code is two digits for a province (36) or NN.NN below it (36.04)."),
+                r"^\d{2}(\.\d{2}(\.\d{2})?)?$",
+                _(
+                    "A region code is two digits for a province (36), NN.NN for a regency or "
+                    "city (36.04) and NN.NN.NN for a district (36.04.01)."
+                ),
             )
         ],
         help_text=_(
-            "The Ministry of Home Affairs code: 36 for Banten, 36.04 for Kabupaten Serang."
+            "The Ministry of Home Affairs code: 36 for Banten, 36.04 for Kabupaten Serang, "
+            "36.04.01 for a district of it."
         ),
     )
     name = models.CharField(
@@ -106,7 +143,17 @@ class Region(models.Model):
         blank=True,
         related_name="children",
         limit_choices_to={"kind": Kind.PROVINCE},
-        help_text=_("Empty for a province; the province of a regency or city."),
+        help_text=_("Empty for a province; the province of a regency, city or district."),
+    )
+    regency = models.ForeignKey(
+        "self",
+        verbose_name=_("regency or city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="districts",
+        limit_choices_to={"kind__in": MIDDLE_KINDS},
+        help_text=_("Only for a district (kecamatan): the regency or city it lies in."),
     )
 
     history = HistoricalRecords()
@@ -124,17 +171,30 @@ class Region(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind=RegionKind.PROVINCE, province__isnull=True, code__length=2)
+                    Q(
+                        kind=RegionKind.PROVINCE,
+                        province__isnull=True,
+                        regency__isnull=True,
+                        code__length=2,
+                    )
                     | Q(
                         kind__in=[RegionKind.REGENCY, RegionKind.CITY],
                         province__isnull=False,
+                        regency__isnull=True,
                         code__length=5,
                     )
+                    | Q(
+                        kind=RegionKind.DISTRICT,
+                        province__isnull=False,
+                        regency__isnull=False,
+                        code__length=8,
+                    )
                 ),
-                name="region_province_matches_kind",
+                name="region_parents_match_kind",
                 violation_error_message=_(
                     "A province has a two-digit code and no parent; a regency or city has a "
-                    "code NN.NN and belongs to a province."
+                    "code NN.NN and belongs to a province; a district has a code NN.NN.NN and "
+                    "belongs to a regency or city and its province."
                 ),
             ),
         ]
@@ -142,6 +202,8 @@ class Region(models.Model):
     def __str__(self):
         if self.kind == self.Kind.PROVINCE:
             return f"Provinsi {self.name}"
+        if self.kind == self.Kind.DISTRICT:
+            return f"Kecamatan {self.name}"
         return self.name
 
     def get_absolute_url(self):
@@ -154,14 +216,32 @@ class Region(models.Model):
     def is_province(self):
         return self.kind == self.Kind.PROVINCE
 
+    @property
+    def is_district(self):
+        return self.kind == self.Kind.DISTRICT
+
     def clean(self):
         super().clean()
         errors = {}
+        if self.kind != self.Kind.DISTRICT and self.regency_id:
+            errors["regency"] = _("Only a district lies in a regency or city.")
         if self.kind == self.Kind.PROVINCE:
             if self.province_id:
                 errors["province"] = _("A province does not belong to another province.")
             if self.code and len(self.code) != 2:
                 errors["code"] = _("A province's code has two digits, such as 36.")
+        elif self.kind == self.Kind.DISTRICT:
+            if not self.regency_id:
+                errors["regency"] = _("A district lies in a regency or city: choose it.")
+            else:
+                # The province follows from the regency or city.
+                self.province_id = self.regency.province_id
+                if self.code and not self.code.startswith(f"{self.regency.code}."):
+                    errors["code"] = _(
+                        "The code of a district starts with its regency's or city's code."
+                    )
+            if self.code and len(self.code) != 8:
+                errors["code"] = _("A district's code is NN.NN.NN, such as 36.04.01.")
         elif self.kind in (self.Kind.REGENCY, self.Kind.CITY):
             if not self.province_id:
                 errors["province"] = _("A regency or city belongs to a province.")
@@ -175,6 +255,13 @@ class Region(models.Model):
                     errors["code"] = _("City codes run from NN.71 to NN.99.")
         if errors:
             raise ValidationError(errors)
+
+
+@receiver(post_save, sender=Region, dispatch_uid="region-natural-key-cache")
+def _remember_natural_key(sender, instance, **kwargs):
+    cache = _natural_keys.get()
+    if cache is not None:
+        cache[instance.code] = instance.pk
 
 
 # --- Organisations -----------------------------------------------------------------------

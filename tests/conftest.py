@@ -136,6 +136,30 @@ def make_province(db):
 
 
 @pytest.fixture
+def make_district(db, make_region):
+    """A new district (kecamatan) of the given regency or city, or of a new test regency."""
+
+    def make(regency=None, code=None, name=None, **fields):
+        n = _next()
+        regency = regency or make_region()
+        if code is None:
+            taken = Region.objects.filter(regency=regency).values_list("code", flat=True)
+            code = _free((f"{regency.code}.{number:02d}" for number in range(1, 100)), taken)
+            if code is None:
+                raise RuntimeError(f"{regency} has no free district code")
+        return Region.objects.create(
+            code=code,
+            name=name or f"Uji {n}",
+            kind=Region.Kind.DISTRICT,
+            regency=regency,
+            province_id=regency.province_id,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
 def make_region(db, make_province):
     """A new regency (or a city with kind="city") in the given province or, without one, in a
     test province (made on first use, and again when its codes run out)."""

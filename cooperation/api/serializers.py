@@ -56,6 +56,7 @@ class AgreementListSerializer(serializers.ModelSerializer):
     page_url = serializers.SerializerMethodField(help_text="Its page in the catalogue.")
     category = serializers.CharField(help_text="KSDD, KSDPK, KSDPL or KSDLL; empty if not derived.")
     venue_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    site_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     parties = PartySummarySerializer(many=True, read_only=True)
     sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
@@ -72,6 +73,8 @@ class AgreementListSerializer(serializers.ModelSerializer):
             "date",
             "venue",
             "venue_region",
+            "site",
+            "site_region",
             "valid_from",
             "valid_until",
             "parties",
@@ -311,6 +314,10 @@ class AgreementOcdsSerializer(serializers.ModelSerializer):
     venueRegion = serializers.SlugRelatedField(  # noqa: N815
         source="venue_region", slug_field="code", read_only=True
     )
+    site = serializers.CharField(help_text="Where the cooperation is carried out.")
+    siteRegion = serializers.SlugRelatedField(  # noqa: N815
+        source="site_region", slug_field="code", read_only=True
+    )
     period = OcdsPeriodSerializer(source="*")
     sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     parties = OcdsPartySerializer(many=True, read_only=True)
@@ -336,6 +343,8 @@ class AgreementOcdsSerializer(serializers.ModelSerializer):
             "documentNumber",
             "venue",
             "venueRegion",
+            "site",
+            "siteRegion",
             "period",
             "sectors",
             "parties",

@@ -63,8 +63,8 @@ class AgreementQuerySet(models.QuerySet):
         return self.published()
 
     def for_region(self, region):
-        """Agreements where the region, or a region under it, is a party or the venue: one
-        indexed join on the stored links (``AgreementRegion``, from ``region_links``)."""
+        """Agreements where the region, or a region under it, is a party, the venue or the
+        site: one indexed join on the stored links (``AgreementRegion``, from ``region_links``)."""
         return self.filter(region_links__region=region)
 
     def with_category(self):
@@ -92,8 +92,8 @@ class AgreementQuerySet(models.QuerySet):
 
     def search(self, text):
         """Agreements in which every word of ``text`` appears, in any field of their search
-        document (title, summary, parties' names and short names, sectors, venue, the venue's
-        region, participants), after normalisation and stemming (``cooperation.search``).
+        document (title, summary, parties' names and short names, sectors, venue and site and
+        their regions, participants), after normalisation and stemming (``cooperation.search``).
 
         A text with no search term in it (only punctuation or honorifics) matches nothing.
         """
@@ -134,11 +134,16 @@ class AgreementQuerySet(models.QuerySet):
 
     def region_links(self):
         """The rule for the regions an agreement concerns, as a set of (agreement pk, region
-        pk) pairs: the venue's region and the regions of the parties (directly or through
-        their parent organisation). Three queries in all. ``cooperation.derived`` stores them
-        with the regions above them (``AgreementRegion``); read those for pages."""
+        pk) pairs: the venue's region, the site's region and the regions of the parties
+        (directly or through their parent organisation). Four queries in all.
+        ``cooperation.derived`` stores them with the regions above them (``AgreementRegion``:
+        a site in a district links the agreement to its regency and province too); read those
+        for pages."""
         links = set(
             self.filter(venue_region__isnull=False).values_list("pk", "venue_region").order_by()
+        )
+        links.update(
+            self.filter(site_region__isnull=False).values_list("pk", "site_region").order_by()
         )
         parties = Party.objects.filter(agreement__in=self.values("pk")).order_by()
         links.update(
@@ -168,7 +173,7 @@ class AgreementQuerySet(models.QuerySet):
 
     def with_list_data(self):
         """Everything a list row shows, in a fixed number of queries."""
-        return self.select_related("venue_region").prefetch_related(
+        return self.select_related("venue_region", "site_region").prefetch_related(
             Prefetch(
                 "parties",
                 queryset=Party.objects.select_related("organisation"),
@@ -237,6 +242,24 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
         null=True,
         blank=True,
         related_name="hosted_agreements",
+    )
+    site = models.CharField(
+        _("site of implementation"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where the cooperation is carried out, if not at the venue of the signing: "
+            "TPAS Cilowong, a named village or facility."
+        ),
+    )
+    site_region = models.ForeignKey(
+        Region,
+        verbose_name=_("region of the site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sited_agreements",
+        help_text=_("The region of the site, down to the district (kecamatan)."),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

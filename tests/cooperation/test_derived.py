@@ -45,6 +45,25 @@ def test_links_hold_the_parties_regions_their_parents_and_the_regions_above(
     assert derived.stale_agreements() == set()
 
 
+def test_a_site_in_a_district_links_the_district_its_regency_and_province(
+    bengkulu, make_province, make_region, make_district, make_agreement
+):
+    regency = make_region(province=make_province(code="32"), code="32.04")
+    district = make_district(regency=regency, code="32.04.01")
+
+    agreement = make_agreement(parties=[bengkulu], site="TPAS Uji", site_region=district)
+
+    assert regions_of(agreement) == {"17", "32.04.01", "32.04", "32"}
+    assert Agreement.objects.for_region(regency).get() == agreement
+    assert list(Agreement.objects.search("TPAS")) == [agreement]
+    assert list(Agreement.objects.search(district.name)) == [agreement]
+
+    agreement.site_region = None
+    agreement.save()
+    assert regions_of(agreement) == {"17"}
+    assert derived.stale_agreements() == set()
+
+
 def test_category_and_links_follow_the_parties(banten, bengkulu, make_organisation, make_agreement):
     agreement = make_agreement(parties=[banten, bengkulu])
     beijing = make_organisation(kind=Organisation.Kind.INSTITUTION, country="CN")

@@ -55,6 +55,32 @@ def test_a_region_name_that_matches_several_lists_them(client, serang, make_agre
     assert list(response.context["object_list"]) == []
 
 
+def test_a_district_is_picked_by_its_code_and_named_with_its_regency(
+    client, serang, make_agreement, make_district, make_government
+):
+    kabupaten = serang["kabupaten"].region
+    district = make_district(regency=kabupaten, code="36.04.09", name="Serang")
+    make_agreement(title="Di kecamatan", site_region=district, parties=[make_government()])
+    make_agreement(title="Kabupaten", parties=[serang["kabupaten"]])
+
+    # A bare name is never taken for the district of the same name.
+    assert (
+        "Several regions match"
+        in listed(client, region="serang").context["filter"].errors["region"][0]
+    )
+    assert titles(listed(client, region="36.04.09")) == ["Di kecamatan"]
+    # The regency's filter includes its districts.
+    assert titles(listed(client, region="36.04")) == ["Di kecamatan", "Kabupaten"]
+    suggestions = client.get(reverse("cooperation:pick_region"), {"q": "36.04.09"}).json()
+    assert suggestions["results"] == [
+        {
+            "key": "36.04.09",
+            "label": "Kecamatan Serang, Kabupaten Serang",
+            "text": "Kecamatan Serang, Kabupaten Serang (36.04.09)",
+        }
+    ]
+
+
 def test_a_name_that_matches_nothing_says_so(client, serang):
     response = listed(client, region="Atlantis", partner="PT Tidak Ada")
 

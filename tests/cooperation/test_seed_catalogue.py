@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from cooperation.models import Agreement
 from regions.models import Organisation, Region
+from tests.helpers import REGION_COUNT
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,12 @@ def seed():
 def test_seeding_an_empty_catalogue_loads_every_fixture_with_a_first_history_record():
     output = seed()
 
-    assert Region.objects.count() == 552
+    assert Region.objects.count() == REGION_COUNT
     assert Agreement.objects.published().count() == 5
     assert "Loaded" in output
     signing = Agreement.objects.get(slug=SERANG_BANDUNG_SIGNING)
     assert signing.history.count() == 1
-    assert Region.history.count() == 552
+    assert Region.history.count() == REGION_COUNT
 
 
 def test_seeding_again_keeps_every_edit():

@@ -11,7 +11,13 @@ from django.core.management import call_command
 
 from cooperation.models import Agreement, FollowUp, Sector, Source
 from regions.models import Organisation, Person, Position, Region, Tenure
-from tests.helpers import FIXTURES, catalogue_models, dump_catalogue, load_fixtures
+from tests.helpers import (
+    FIXTURES,
+    REGION_COUNT,
+    catalogue_models,
+    dump_catalogue,
+    load_fixtures,
+)
 
 SERANG_IASTIC = "pertemuan-pemkab-serang-iastic-beijing-2025"
 KOTA_KABUPATEN_SERANG = "pertemuan-wali-kota-serang-wakil-bupati-serang-2026"
@@ -88,7 +94,7 @@ def test_no_fixture_holds_a_numeric_primary_key():
 
 
 def test_all_fixture_files_load_in_one_call(seeds):
-    assert Region.objects.count() == 552
+    assert Region.objects.count() == REGION_COUNT
     assert Agreement.objects.published().count() == 5
     assert Source.objects.count() == 5
     assert Organisation.objects.filter(kind=Organisation.Kind.REGIONAL_GOVERNMENT).count() == 6

@@ -295,6 +295,25 @@ def test_agreement_detail_marks_overdue_follow_ups(client, signing, serang, make
     assert page.count('class="overdue"') == 1
 
 
+def test_agreement_detail_shows_the_site_apart_from_the_venue(
+    client, banten, make_agreement, make_district
+):
+    ciruas = make_district(regency=banten["kabupaten"], code="36.04.09", name="Ciruas")
+    agreement = make_agreement(
+        venue="Pendopo Bupati Serang", site="TPAS Cilowong", site_region=ciruas
+    )
+
+    page = html(client.get(agreement.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "<dt>Site of implementation</dt>" in page
+    assert (
+        'TPAS Cilowong, <a href="/regions/36.04.09/">Kecamatan Ciruas</a>, '
+        '<a href="/regions/36.04/">Kabupaten Serang</a>, '
+        '<a href="/regions/36/">Provinsi Banten</a>' in page
+    )
+    assert "Pendopo Bupati Serang" in page
+
+
 def test_agreement_detail_shows_the_chain_without_drafts_for_visitors(
     client, staff_user, signing, make_agreement
 ):

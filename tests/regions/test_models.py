@@ -78,7 +78,8 @@ def test_a_province_has_no_parent_province(banten_province):
     assert "A province does not belong to another province." in errors["province"]
     assert (
         "A province has a two-digit code and no parent; a regency or city has a code NN.NN and "
-        "belongs to a province." in constraint_errors(region)[ALL]
+        "belongs to a province; a district has a code NN.NN.NN and belongs to a regency or city "
+        "and its province." in constraint_errors(region)[ALL]
     )
     assert_database_refuses(region)
 
@@ -133,20 +134,68 @@ def test_a_malformed_code_is_refused_with_an_example():
     region = Region(code="3604", name="Uji", kind="province")
 
     assert (
-        "A region code is two digits for a province (36) or NN.NN below it (36.04)."
-        in clean_errors(region)["code"]
+        "A region code is two digits for a province (36), NN.NN for a regency or city (36.04) "
+        "and NN.NN.NN for a district (36.04.01)." in clean_errors(region)["code"]
     )
 
 
-def test_within_a_province_includes_its_regencies_and_cities(
-    banten_province, make_region, make_province
+def test_within_a_province_includes_its_regencies_cities_and_districts(
+    banten_province, make_region, make_province, make_district
 ):
     serang = make_region(province=banten_province, code="36.04")
+    ciruas = make_district(regency=serang, code="36.04.05")
     kota = make_region(province=banten_province, code="36.73", kind="city")
-    make_region(province=make_province(code="32"), code="32.04")
+    make_district(regency=make_region(province=make_province(code="32"), code="32.04"))
 
-    assert set(Region.objects.within(banten_province)) == {banten_province, serang, kota}
-    assert list(Region.objects.within(serang)) == [serang]
+    assert set(Region.objects.within(banten_province)) == {banten_province, serang, ciruas, kota}
+    assert set(Region.objects.within(serang)) == {serang, ciruas}
+    assert list(Region.objects.within(ciruas)) == [ciruas]
+
+
+def test_a_district_lies_in_a_regency_or_city(banten_province):
+    district = Region(code="36.04.05", name="Ciruas", kind="district", province=banten_province)
+
+    assert "A district lies in a regency or city: choose it." in clean_errors(district)["regency"]
+    assert_database_refuses(district)
+
+
+def test_a_district_code_starts_with_its_regency_code(banten_province, make_region):
+    serang = make_region(province=banten_province, code="36.04")
+    district = Region(code="36.73.01", name="Serang", kind="district", regency=serang)
+
+    assert (
+        "The code of a district starts with its regency's or city's code."
+        in clean_errors(district)["code"]
+    )
+
+
+def test_a_district_takes_its_province_from_its_regency(banten_province, make_region):
+    serang = make_region(province=banten_province, code="36.04")
+    district = Region(code="36.04.05", name="Ciruas", kind="district", regency=serang)
+
+    district.full_clean()
+
+    assert district.province == banten_province
+    assert str(district) == "Kecamatan Ciruas"
+
+
+def test_only_a_district_lies_in_a_regency(banten_province, make_region):
+    serang = make_region(province=banten_province, code="36.04")
+    city = Region(code="36.73", name="Kota Serang", kind="city", province=banten_province)
+    city.regency = serang
+
+    assert "Only a district lies in a regency or city." in clean_errors(city)["regency"]
+    assert_database_refuses(city)
+
+
+def test_ancestry_of_a_district_is_its_regency_then_its_province(make_district):
+    district = make_district()
+
+    assert Region.objects.ancestry()[district.pk] == (
+        district.pk,
+        district.regency_id,
+        district.province_id,
+    )
 
 
 # --- Organisation -------------------------------------------------------------------------

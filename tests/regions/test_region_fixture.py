@@ -8,14 +8,22 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
 
 from regions.models import Region
+from tests.helpers import REGION_COUNT
 
 REGIONS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "regions.json"
 
 
-def write_csv(directory, provinces, regencies):
+def write_csv(directory, provinces, regencies, districts=None):
     directory.mkdir(exist_ok=True)
+    if districts is not None:
+        (directory / "districts.csv").write_text(
+            "code,regency_code,name\n"
+            + "".join(f"{code},{regency},{name}\n" for code, regency, name in districts),
+            "utf-8",
+        )
     (directory / "provinces.csv").write_text(
         "code,name\n" + "".join(f"{code},{name}\n" for code, name in provinces), "utf-8"
     )
@@ -49,11 +57,17 @@ def test_command_writes_sorted_natural_key_objects_from_the_csv(tmp_path):
 
     message = build(source, output)
 
-    assert "2 provinces and 4 regencies and cities" in message
+    assert "2 provinces, 4 regencies and cities and 0 districts" in message
     assert json.loads(output.read_text("utf-8")) == [
         {
             "model": "regions.region",
-            "fields": {"code": "17", "name": "Bengkulu", "kind": "province", "province": None},
+            "fields": {
+                "code": "17",
+                "name": "Bengkulu",
+                "kind": "province",
+                "province": None,
+                "regency": None,
+            },
         },
         {
             "model": "regions.region",
@@ -62,6 +76,7 @@ def test_command_writes_sorted_natural_key_objects_from_the_csv(tmp_path):
                 "name": "Kabupaten Bengkulu Selatan",
                 "kind": "regency",
                 "province": ["17"],
+                "regency": None,
             },
         },
         {
@@ -71,11 +86,18 @@ def test_command_writes_sorted_natural_key_objects_from_the_csv(tmp_path):
                 "name": "Kota Bengkulu",
                 "kind": "city",
                 "province": ["17"],
+                "regency": None,
             },
         },
         {
             "model": "regions.region",
-            "fields": {"code": "36", "name": "Banten", "kind": "province", "province": None},
+            "fields": {
+                "code": "36",
+                "name": "Banten",
+                "kind": "province",
+                "province": None,
+                "regency": None,
+            },
         },
         {
             "model": "regions.region",
@@ -84,6 +106,7 @@ def test_command_writes_sorted_natural_key_objects_from_the_csv(tmp_path):
                 "name": "Kabupaten Serang",
                 "kind": "regency",
                 "province": ["36"],
+                "regency": None,
             },
         },
         {
@@ -93,6 +116,7 @@ def test_command_writes_sorted_natural_key_objects_from_the_csv(tmp_path):
                 "name": "Kota Serang",
                 "kind": "city",
                 "province": ["36"],
+                "regency": None,
             },
         },
     ]
@@ -106,8 +130,8 @@ def test_command_output_is_identical_whatever_the_input_order(tmp_path):
 
     text = first.read_text("utf-8")
     assert text == second.read_text("utf-8")
-    assert text.startswith('[\n  {\n    "model": "regions.region",')
-    assert text.endswith("]\n")
+    assert text.startswith('[\n{"model": "regions.region",')
+    assert text.endswith("}}\n]\n")
 
 
 def test_generated_fixture_loads_and_regions_show_as_people_say_them(db, tmp_path):
@@ -123,6 +147,37 @@ def test_generated_fixture_loads_and_regions_show_as_people_say_them(db, tmp_pat
         "Kabupaten Serang",
         "Kota Serang",
     ]
+
+
+DISTRICTS = [("36.04.05", "36.04", "Ciruas"), ("36.73.01", "36.73", "Serang")]
+
+
+def test_command_writes_districts_under_their_regency_or_city(db, tmp_path):
+    output = tmp_path / "regions.json"
+    source = write_csv(tmp_path / "data", PROVINCES, REGENCIES, DISTRICTS)
+
+    assert "and 2 districts" in build(source, output)
+    call_command("loaddata", str(output), verbosity=0)
+
+    ciruas = Region.objects.get(code="36.04.05")
+    assert (ciruas.kind, str(ciruas)) == (Region.Kind.DISTRICT, "Kecamatan Ciruas")
+    assert ciruas.regency == Region.objects.get(code="36.04")
+    assert ciruas.province == Region.objects.get(code="36")
+    assert [r.code for r in Region.objects.get(code="36.73").districts.all()] == ["36.73.01"]
+
+
+def test_command_refuses_a_district_of_an_unknown_regency(tmp_path):
+    source = write_csv(tmp_path / "data", PROVINCES, REGENCIES, [("36.02.01", "36.02", "Uji")])
+
+    with pytest.raises(CommandError, match="districts.csv line 2: regency '36.02' is not in"):
+        build(source, tmp_path / "regions.json")
+
+
+def test_command_refuses_a_district_code_outside_its_regency(tmp_path):
+    source = write_csv(tmp_path / "data", PROVINCES, REGENCIES, [("36.73.01", "36.04", "Uji")])
+
+    with pytest.raises(CommandError, match="'36.73.01' does not belong to regency '36.04'"):
+        build(source, tmp_path / "regions.json")
 
 
 def test_command_refuses_a_name_that_is_neither_kabupaten_nor_kota(tmp_path):
@@ -157,12 +212,22 @@ def all_regions(db):
     call_command("loaddata", str(REGIONS_FIXTURE), verbosity=0)
 
 
-def test_committed_fixture_holds_38_provinces_and_514_regencies_and_cities(all_regions):
+def test_committed_fixture_holds_provinces_regencies_cities_and_districts(all_regions):
     assert Region.objects.provinces().count() == 38
     assert Region.objects.filter(kind=Region.Kind.REGENCY).count() == 416
     assert Region.objects.filter(kind=Region.Kind.CITY).count() == 98
-    assert Region.objects.exclude(kind=Region.Kind.PROVINCE).count() == 514
+    assert Region.objects.regencies_and_cities().count() == 514
+    assert Region.objects.districts().count() == 7285
     assert not Region.objects.exclude(kind=Region.Kind.PROVINCE).filter(province=None).exists()
+    assert not Region.objects.districts().filter(regency=None).exists()
+    # As many districts as idn-area-data's regency_counts.csv gives, and none without any.
+    districts = dict(
+        Region.objects.regencies_and_cities()
+        .annotate(n=Count("districts"))
+        .values_list("code", "n")
+    )
+    assert (districts["36.04"], districts["36.73"], districts["32.73"]) == (29, 6, 30)
+    assert min(districts.values()) > 0
 
 
 def test_committed_fixture_regions_show_as_people_say_them(all_regions):
@@ -172,14 +237,15 @@ def test_committed_fixture_regions_show_as_people_say_them(all_regions):
     assert str(Region.objects.get(code="17")) == "Provinsi Bengkulu"
     assert str(Region.objects.get(code="32.04")) == "Kabupaten Bandung"
     assert str(Region.objects.get(code="32.73")) == "Kota Bandung"
+    assert str(Region.objects.get(code="36.04.09")) == "Kecamatan Ciruas"
 
 
 def test_committed_fixture_regions_pass_model_validation(all_regions):
-    for region in Region.objects.select_related("province"):
+    for region in Region.objects.select_related("province", "regency"):
         region.full_clean()
 
 
 def test_committed_fixture_has_no_numeric_primary_keys():
     objects = json.loads(REGIONS_FIXTURE.read_text("utf-8"))
-    assert len(objects) == 552
+    assert len(objects) == REGION_COUNT
     assert not any("pk" in obj for obj in objects)

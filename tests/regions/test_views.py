@@ -48,6 +48,38 @@ def test_province_page_lists_its_regencies_and_cities(client, banten):
     assert '<a href="/regions/36.73/">Kota Serang</a>' in page
 
 
+def test_a_site_in_a_district_counts_for_its_regency_and_province_pages(
+    client, banten, make_agreement, make_district, make_government
+):
+    ciruas = make_district(regency=banten["kabupaten"], code="36.04.09", name="Ciruas")
+    make_district(regency=banten["kabupaten"], code="36.04.10", name="Tanpa Kerja Sama")
+    make_agreement(
+        title="Pengolahan sampah di Ciruas",
+        site_region=ciruas,
+        parties=[make_government(), make_government()],
+    )
+
+    for region in (ciruas, banten["kabupaten"], banten["province"]):
+        page = html(client.get(region.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+        assert "Pengolahan sampah di Ciruas" in page, region
+    regency_page = html(client.get(banten["kabupaten"].get_absolute_url()))
+    # The regency lists its districts that have agreements, and only those.
+    assert '<a href="/regions/36.04.09/">Kecamatan Ciruas</a>' in regency_page
+    assert "Tanpa Kerja Sama" not in regency_page
+    district_page = html(client.get(ciruas.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+    assert '<a href="/regions/36.04/">Kabupaten Serang</a>' in district_page
+    assert '<a href="/regions/36/">Provinsi Banten</a>' in district_page
+
+
+def test_region_list_does_not_list_districts(client, banten, make_district):
+    make_district(regency=banten["kabupaten"], code="36.04.09", name="Ciruas")
+
+    page = html(client.get(reverse("regions:region_list")))
+
+    assert "Kabupaten Serang" in page
+    assert "Ciruas" not in page
+
+
 def test_region_detail_lists_who_held_the_head_post_by_period(client, banten, bupati_serang):
     page = html(client.get(banten["kabupaten"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
 
@@ -238,8 +270,9 @@ def test_region_detail_query_count_does_not_grow_with_rows(
     client, banten, populated, django_assert_num_queries, rows
 ):
     populated(rows)
-    # region, children, government, units, leaders, count, page, parties, sectors, partners
-    with django_assert_num_queries(10):
+    # region, children, districts with agreements, government, units, leaders, count, page,
+    # parties, sectors, partners
+    with django_assert_num_queries(11):
         client.get(banten["kabupaten"].get_absolute_url())
 
 

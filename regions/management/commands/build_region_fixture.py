@@ -2,9 +2,10 @@
 
     python manage.py build_region_fixture ../shared/data/idn-area-data
 
-reads provinces.csv (code, name) and regencies.csv (code, province_code, name) and writes every
-province, regency and city as a `regions.region` object keyed by its Kemendagri code. The output
-is sorted by code and indented, so regenerating it from the same data gives the same file.
+reads provinces.csv (code, name), regencies.csv (code, province_code, name) and, where present,
+districts.csv (code, regency_code, name) and writes every province, regency, city and district
+(kecamatan) as a `regions.region` object keyed by its Kemendagri code. The output is sorted by
+code, one object a line, so regenerating it from the same data gives the same file.
 """
 
 import csv
@@ -19,6 +20,7 @@ from regions.models import Region
 
 PROVINCE_CODE = re.compile(r"^\d{2}$")
 REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
+DISTRICT_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 
 # The kind of a regency or city is the first word of its name in idn-area-data:
 # "Kabupaten Serang", "Kabupaten Administrasi Kepulauan Seribu", "Kota Serang".
@@ -52,6 +54,7 @@ def region_objects(directory):
             "name": name,
             "kind": Region.Kind.PROVINCE.value,
             "province": None,
+            "regency": None,
         }
 
     columns = ["code", "province_code", "name"]
@@ -67,20 +70,51 @@ def region_objects(directory):
         kind = KIND_BY_PREFIX.get(name.split(" ", 1)[0])
         if kind is None:
             raise CommandError(f"{where}: {name!r} starts with neither 'Kabupaten' nor 'Kota'.")
-        objects[code] = {"code": code, "name": name, "kind": kind.value, "province": [province]}
+        objects[code] = {
+            "code": code,
+            "name": name,
+            "kind": kind.value,
+            "province": [province],
+            "regency": None,
+        }
 
-    # Sorted by code, each province comes just before its regencies and cities ("36" < "36.01").
+    districts = directory / "districts.csv"
+    columns = ["code", "regency_code", "name"]
+    for line, row in _read_rows(districts, columns) if districts.is_file() else []:
+        code, regency, name = (row[column].strip() for column in columns)
+        where = f"districts.csv line {line}"
+        if not DISTRICT_CODE.match(code) or not code.startswith(f"{regency}."):
+            raise CommandError(f"{where}: code {code!r} does not belong to regency {regency!r}.")
+        if objects.get(regency, {}).get("kind") not in Region.MIDDLE_KINDS:
+            raise CommandError(f"{where}: regency {regency!r} is not in regencies.csv.")
+        if code in objects:
+            raise CommandError(f"{where}: code {code} appears twice.")
+        if not name:
+            raise CommandError(f"{where}: district {code} has no name.")
+        objects[code] = {
+            "code": code,
+            "name": name,
+            "kind": Region.Kind.DISTRICT.value,
+            "province": [code[:2]],
+            "regency": [regency],
+        }
+
+    # Sorted by code, each region comes just before the regions under it ("36" < "36.01" <
+    # "36.01.01").
     return [{"model": "regions.region", "fields": objects[code]} for code in sorted(objects)]
 
 
 class Command(BaseCommand):
     help = (
-        "Write the regions fixture (provinces, regencies and cities with their Kemendagri codes) "
-        "from the provinces.csv and regencies.csv of idn-area-data."
+        "Write the regions fixture (provinces, regencies, cities and districts with their "
+        "Kemendagri codes) from the provinces.csv, regencies.csv and districts.csv of "
+        "idn-area-data."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", help="The folder holding provinces.csv and regencies.csv.")
+        parser.add_argument(
+            "directory", help="The folder holding provinces.csv, regencies.csv and districts.csv."
+        )
         parser.add_argument(
             "--output",
             default=str(Path(settings.BASE_DIR) / "fixtures" / "regions.json"),
@@ -91,11 +125,15 @@ class Command(BaseCommand):
         objects = region_objects(directory)
         output = Path(output)
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(objects, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        provinces = sum(1 for obj in objects if obj["fields"]["kind"] == Region.Kind.PROVINCE)
+        # One object a line: 7,800 regions stay a file a diff can show.
+        lines = ",\n".join(json.dumps(obj, ensure_ascii=False) for obj in objects)
+        output.write_text(f"[\n{lines}\n]\n", "utf-8")
+        kinds = [obj["fields"]["kind"] for obj in objects]
+        provinces = kinds.count(Region.Kind.PROVINCE)
+        districts = kinds.count(Region.Kind.DISTRICT)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Wrote {provinces} provinces and {len(objects) - provinces} regencies and cities "
-                f"to {output}."
+                f"Wrote {provinces} provinces, {len(objects) - provinces - districts} regencies "
+                f"and cities and {districts} districts to {output}."
             )
         )
