@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0007_list_indexes'),
+        ('cooperation', '0009_follow_ups_fit_real_work'),
         ('regions', '0002_districts'),
     ]
 
