@@ -227,6 +227,7 @@ class PartyInline(SafeAutocompleteMixin, admin.TabularInline):
     extra = 0
     min_num = 2
     autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "document_number", "signed_on"]
     verbose_name_plural = _("parties (at least two; each organisation once)")
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -234,13 +235,6 @@ class PartyInline(SafeAutocompleteMixin, admin.TabularInline):
         # empty forms and deleting a party down to one would still be accepted.
         kwargs.setdefault("validate_min", True)
         return super().get_formset(request, obj, **kwargs)
-
-
-class ParticipantInline(SafeAutocompleteMixin, admin.TabularInline):
-    model = Participant
-    extra = 0
-    autocomplete_fields = ["person", "position"]
-    fields = ["person", "position", "role", "note"]
 
 
 class AgreementPartiesChoiceMixin:
@@ -263,6 +257,14 @@ class AgreementPartiesChoiceMixin:
             field.choices = list(field.choices)
             return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ParticipantInline(AgreementPartiesChoiceMixin, SafeAutocompleteMixin, admin.TabularInline):
+    model = Participant
+    extra = 0
+    autocomplete_fields = ["person", "position"]
+    party_fields = ("party",)
+    fields = ["person", "position", "party", "role", "note"]
 
 
 class TermInline(AgreementPartiesChoiceMixin, admin.TabularInline):
@@ -435,7 +437,7 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
         ),
         (
             _("Content"),
-            {"fields": ["sectors", "summary", "document_number", "follows_from", "data_notes"]},
+            {"fields": ["sectors", "summary", "follows_from", "data_notes"]},
         ),
     ]
 
@@ -538,7 +540,7 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
 
 @admin.register(Party)
 class PartyAdmin(CatalogueAdmin):
-    list_display = ["organisation", "role", "agreement"]
+    list_display = ["organisation", "role", "document_number", "signed_on", "agreement"]
     list_filter = ["role", "organisation__kind", PartyOrganisationListFilter]
     search_fields = ["organisation__name", "organisation__short_name", "agreement__title"]
     list_select_related = ["organisation", "agreement"]
@@ -547,12 +549,12 @@ class PartyAdmin(CatalogueAdmin):
 
 @admin.register(Participant)
 class ParticipantAdmin(CatalogueAdmin):
-    list_display = ["person", "position", "role", "agreement"]
+    list_display = ["person", "position", "role", "party", "agreement"]
     list_display_links = ["person", "position"]
     list_filter = ["role"]
     search_fields = ["person__name", "position__title", "agreement__title"]
-    list_select_related = ["person", "position", "agreement"]
-    autocomplete_fields = ["agreement", "person", "position"]
+    list_select_related = ["person", "position", "agreement", "party__organisation"]
+    autocomplete_fields = ["agreement", "person", "position", "party"]
 
 
 @admin.register(Term)

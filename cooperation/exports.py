@@ -48,6 +48,15 @@ def _party(party, export):
     return f"{party.organisation.name} ({export.label(Party.Role, party.role)})"
 
 
+def _document_numbers(agreement):
+    """Each signatory's own number: "Pemkab A: 1/2023; Pemkab B: 2/2023"."""
+    return _join(
+        f"{party.organisation.name}: {party.document_number}"
+        for party in agreement.parties.all()
+        if party.document_number
+    )
+
+
 def _yearly_money(agreement, export):
     """Each direction's money a year: "Pemkab A → Pemkab B: Rp14.000.000.000 per tahun"."""
     return _join(
@@ -83,7 +92,7 @@ AGREEMENT_COLUMNS = [
     ),
     Column(gettext_lazy("Valid from"), lambda a, e: a.valid_from),
     Column(gettext_lazy("Valid until"), lambda a, e: a.valid_until),
-    Column(gettext_lazy("Document number"), lambda a, e: a.document_number),
+    Column(gettext_lazy("Document numbers"), lambda a, e: _document_numbers(a)),
     Column(gettext_lazy("Money a year, per direction"), _yearly_money, prefetch=(YEARLY_TERMS,)),
     Column(gettext_lazy("Summary"), lambda a, e: a.summary),
     Column(gettext_lazy("Link"), lambda a, e: e.agreement_link(a)),

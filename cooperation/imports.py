@@ -179,9 +179,8 @@ class AgreementResource(resources.ModelResource):
     valid_until = fields.Field(
         attribute="valid_until", column_name="berlaku_sampai", widget=DayMonthYearWidget()
     )
-    document_number = fields.Field(
-        attribute="document_number", column_name="nomor_dokumen", widget=TEXT
-    )
+    # Not a field of the agreement: each signatory party carries the number (Party).
+    document_number = fields.Field(column_name="nomor_dokumen")
     summary = fields.Field(attribute="summary", column_name="ringkasan", widget=TEXT)
     is_published = fields.Field(
         attribute="is_published", column_name="diterbitkan", widget=PublishedWidget()
@@ -240,6 +239,7 @@ class AgreementResource(resources.ModelResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         instance._import_parties, instance._import_sectors = [], []
+        instance._import_number = _cell_text(row.get("nomor_dokumen"))[:200]
         party_cells = [
             cell.strip()
             for cell in _cell_text(row.get("pihak")).split(PARTY_SEPARATOR)
@@ -281,10 +281,22 @@ class AgreementResource(resources.ModelResource):
                 party = Party(agreement=instance, organisation=organisation, role="signatory")
                 party._change_reason = instance._change_reason
                 party.save()
+        # One number in the row: the number each signatory's copy bears.
+        if instance._import_number:
+            for party in instance.parties.filter(role=Party.Role.SIGNATORY).exclude(
+                document_number=instance._import_number
+            ):
+                party.document_number = instance._import_number
+                party._change_reason = instance._change_reason
+                party.save(update_fields=["document_number"])
         instance.sectors.set(instance._import_sectors)
 
     def dehydrate_parties(self, agreement):
         return f"{PARTY_SEPARATOR} ".join(p.organisation.name for p in agreement.parties.all())
+
+    def dehydrate_document_number(self, agreement):
+        numbers = dict.fromkeys(p.document_number for p in agreement.parties.all())
+        return f"{PARTY_SEPARATOR} ".join(number for number in numbers if number)
 
     def dehydrate_sectors(self, agreement):
         return f"{PARTY_SEPARATOR} ".join(s.name for s in agreement.sectors.all())
@@ -301,7 +313,13 @@ IMPORT_COLUMNS = [
     ("kode_wilayah_tempat", gettext_lazy("Region code of the venue, e.g. 36.04.")),
     ("berlaku_sejak", gettext_lazy("Valid from, dd/mm/yyyy.")),
     ("berlaku_sampai", gettext_lazy("Valid until, dd/mm/yyyy.")),
-    ("nomor_dokumen", gettext_lazy("Document number, only as written on the document.")),
+    (
+        "nomor_dokumen",
+        gettext_lazy(
+            "Document number, only as written on the document: recorded for each signatory "
+            "party (a number from each side is entered on each party in the admin)."
+        ),
+    ),
     ("ringkasan", gettext_lazy("Summary, short and factual, in our own words.")),
     ("diterbitkan", gettext_lazy("“ya” to publish; “tidak” or blank for a draft.")),
     (

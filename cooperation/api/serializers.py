@@ -168,10 +168,19 @@ class OcdsPartySerializer(serializers.Serializer):
         return [party.role]
 
     @extend_schema_field(
-        serializers.DictField(child=serializers.CharField(), help_text="kind, shortName")
+        serializers.DictField(
+            child=serializers.CharField(allow_null=True),
+            help_text="kind, shortName; for a signatory its own documentNumber and signedOn "
+            "(YYYY-MM-DD), empty or null where not recorded",
+        )
     )
     def get_details(self, party):
-        return {"kind": party.organisation.kind, "shortName": party.organisation.short_name}
+        return {
+            "kind": party.organisation.kind,
+            "shortName": party.organisation.short_name,
+            "documentNumber": party.document_number,
+            "signedOn": party.signed_on.isoformat() if party.signed_on else None,
+        }
 
     @extend_schema_field(OcdsAddressSerializer)
     def get_address(self, party):
@@ -309,7 +318,6 @@ class AgreementOcdsSerializer(serializers.ModelSerializer):
     kind = serializers.CharField()
     status = serializers.CharField(source="stage", help_text="The stage in the life cycle.")
     category = serializers.CharField()
-    documentNumber = serializers.CharField(source="document_number")  # noqa: N815
     venue = serializers.CharField()
     venueRegion = serializers.SlugRelatedField(  # noqa: N815
         source="venue_region", slug_field="code", read_only=True
@@ -340,7 +348,6 @@ class AgreementOcdsSerializer(serializers.ModelSerializer):
             "kind",
             "status",
             "category",
-            "documentNumber",
             "venue",
             "venueRegion",
             "site",

@@ -263,12 +263,6 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    document_number = models.CharField(
-        _("document number"),
-        max_length=200,
-        blank=True,
-        help_text=_("Only as written on the document."),
-    )
     sectors = models.ManyToManyField(
         Sector, verbose_name=_("sectors"), blank=True, related_name="agreements"
     )
@@ -356,6 +350,18 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("cooperation:agreement_detail", args=[self.slug])
+
+    def officials_by_party(self):
+        """The participants grouped by the party they acted for: [(party, [participants])] in
+        the parties' order, parties without officials left out, then (None, [...]) for those
+        whose party is not recorded. Reads prefetched parties and participants: no query."""
+        groups = {party.pk: (party, []) for party in self.parties.all()}
+        unassigned = []
+        for participant in self.participants.all():
+            group = groups.get(participant.party_id)
+            (group[1] if group else unassigned).append(participant)
+        grouped = [group for group in groups.values() if group[1]]
+        return grouped + ([(None, unassigned)] if unassigned else [])
 
     def yearly_money_flows(self):
         """The yearly money flows per direction (giver, receiver, total a year) from this

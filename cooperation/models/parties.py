@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from regions.models import Organisation, Person, Position
 
 from .base import AgreementPartManager
+from .clock import today
 
 
 class PartyManager(AgreementPartManager):
@@ -44,6 +45,21 @@ class Party(models.Model):
         related_name="parties",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    document_number = models.CharField(
+        _("document number"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "This party's number of the document, only as written on it (a joint agreement "
+            "has a number from each side; a document with one number has it on each side)."
+        ),
+    )
+    signed_on = models.DateField(
+        _("signed on"),
+        null=True,
+        blank=True,
+        help_text=_("The day this party signed, where the source gives it."),
+    )
 
     history = HistoricalRecords()
     objects = PartyManager()
@@ -63,10 +79,32 @@ class Party(models.Model):
                 name="party_role_valid",
                 violation_error_message=_("Choose a valid role."),
             ),
+            models.CheckConstraint(
+                condition=Q(role=PartyRole.SIGNATORY)
+                | (Q(document_number="") & Q(signed_on__isnull=True)),
+                name="party_signing_only_for_signatories",
+                violation_error_message=_(
+                    "Only a signatory party has a document number and a signing date."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.role != PartyRole.SIGNATORY:
+            message = _("Only a signatory party has a document number and a signing date.")
+            if self.document_number:
+                errors["document_number"] = message
+            if self.signed_on:
+                errors["signed_on"] = message
+        if self.signed_on and self.signed_on > today():
+            errors["signed_on"] = _("The signing date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
 
     def natural_key(self):
         return (self.agreement.slug, self.organisation.slug)
@@ -118,6 +156,15 @@ class Participant(models.Model):
         null=True,
         blank=True,
         related_name="participations",
+    )
+    party = models.ForeignKey(
+        Party,
+        verbose_name=_("acting for"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="officials",
+        help_text=_("The party of this agreement the official acted for. Save the parties first."),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -171,3 +218,7 @@ class Participant(models.Model):
         super().clean()
         if not self.person_id and not self.position_id:
             raise ValidationError(_("Give the official, the position, or both."))
+        if self.party_id and self.agreement_id and self.party.agreement_id != self.agreement_id:
+            raise ValidationError(
+                {"party": _("The official can only act for a party of this agreement.")}
+            )

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db.models import F
 
-from cooperation.models import Agreement, FollowUp, Sector, Source
+from cooperation.models import Agreement, FollowUp, Participant, Party, Sector, Source
 from regions.models import Organisation, Person, Position, Region, Tenure
 from tests.helpers import (
     FIXTURES,
@@ -205,9 +206,51 @@ def test_every_seed_agreement_cites_its_one_article(seeds):
 
 
 def test_no_seed_agreement_has_an_invented_document_number_or_validity(seeds):
-    assert not Agreement.objects.exclude(document_number="").exists()
+    assert not Party.objects.exclude(document_number="").exists()
     assert not Agreement.objects.exclude(valid_from=None).exists()
     assert not Agreement.objects.exclude(valid_until=None).exists()
+
+
+def test_every_seed_official_acted_for_a_party_of_the_agreement(seeds):
+    acted_for = {
+        (
+            p.agreement.slug,
+            p.person.slug if p.person else p.position.slug,
+        ): p.party.organisation.slug
+        for p in Participant.objects.select_related(
+            "agreement", "person", "position", "party__organisation"
+        )
+    }
+
+    assert acted_for[(SERANG_BANDUNG_SIGNING, "ratu-tatu-chasanah")] == (
+        "pemerintah-kabupaten-serang"
+    )
+    assert acted_for[(SERANG_BANDUNG_SIGNING, "m-dadang-supriatna")] == (
+        "pemerintah-kabupaten-bandung"
+    )
+    assert acted_for[(SERANG_BANDUNG_SIGNING, "rachmat-maulana")] == "pemerintah-kabupaten-serang"
+    assert acted_for[(BANTEN_BENGKULU, "kepala-dinas-pu-provinsi-bengkulu")] == (
+        "pemerintah-provinsi-bengkulu"
+    )
+    assert acted_for[(SERANG_IASTIC, "c-c-chan")] == "iastic-beijing"
+    assert Participant.objects.filter(party__isnull=True).count() == 0
+    assert not Participant.objects.exclude(party__agreement=F("agreement")).exists()
+
+
+def test_each_signing_side_signed_on_the_day_the_article_gives(seeds):
+    signed = {
+        (party.agreement.slug, party.organisation.slug): party.signed_on
+        for party in Party.objects.exclude(signed_on=None).select_related(
+            "agreement", "organisation"
+        )
+    }
+
+    assert signed == {
+        (SERANG_BANDUNG_SIGNING, "pemerintah-kabupaten-serang"): datetime.date(2023, 1, 30),
+        (SERANG_BANDUNG_SIGNING, "pemerintah-kabupaten-bandung"): datetime.date(2023, 1, 30),
+        (BANTEN_BENGKULU, "pemerintah-provinsi-banten"): datetime.date(2025, 10, 24),
+        (BANTEN_BENGKULU, "pemerintah-provinsi-bengkulu"): datetime.date(2025, 10, 24),
+    }
 
 
 def test_serang_meets_iastic_beijing_at_an_apkasi_forum(seeds):
