@@ -1,5 +1,8 @@
-"""The agreement page in a real browser: its terms with the yearly money per direction, in
+"""The agreement page in a real browser: its terms with the yearly money per direction, and its
+officials grouped by the party they acted for with each side's number and signing date, in
 Indonesian (the browser's language) and, after the switch, in English."""
+
+import datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -9,7 +12,16 @@ from regions.models import Organisation
 
 
 @pytest.fixture
-def tpas(live_server, make_government, make_organisation, make_agreement, make_term):
+def tpas(
+    live_server,
+    make_government,
+    make_organisation,
+    make_agreement,
+    make_term,
+    make_participant,
+    make_person,
+    make_position,
+):
     """A PKS between two environment agencies: one pays to use the other's disposal site."""
     city = make_organisation(
         slug="dlh-kota-uji",
@@ -40,6 +52,20 @@ def tpas(live_server, make_government, make_organisation, make_agreement, make_t
         quantity=200,
         unit="tonnes_per_day",
     )
+    for party, number in ((host, "660/12/PKS/DLH/2025"), (user, "02/PKS-DLH/XII/2025")):
+        party.document_number, party.signed_on = number, datetime.date(2025, 10, 24)
+        party.save()
+    for party, name, title in (
+        (host, "Siti Kota", "Kepala DLH Kota Uji"),
+        (user, "Budi Kabupaten", "Kepala DLH Kabupaten Uji"),
+        (user, "Ani Kabupaten", "Sekretaris DLH Kabupaten Uji"),
+    ):
+        make_participant(
+            agreement,
+            person=make_person(name=name),
+            position=make_position(title=title, organisation=party.organisation),
+            party=party,
+        )
     return live_server.url + agreement.get_absolute_url()
 
 
@@ -71,3 +97,29 @@ def test_the_page_shows_terms_and_yearly_money_in_both_languages(tpas, page):
     expect(terms.locator(".money-flows li").first).to_contain_text(
         "DLH Kabupaten Uji to DLH Kota Uji: IDR 17,000,000,000 per year (IDR 17 billion/year)"
     )
+
+
+def officials_of(page, heading):
+    """The official names in the table labelled by ``heading`` (its group's heading)."""
+    return page.get_by_role("table", name=heading).locator("tbody tr td:first-child")
+
+
+def test_the_page_groups_officials_by_party_with_each_sides_number(tpas, page):
+    page.goto(tpas)
+
+    expect(officials_of(page, "Untuk DLH Kota Uji")).to_have_text(["Siti Kota"])
+    expect(officials_of(page, "Untuk DLH Kabupaten Uji")).to_have_text(
+        ["Budi Kabupaten", "Ani Kabupaten"]
+    )
+    parties = page.locator("section", has=page.get_by_role("heading", name="Para pihak"))
+    expect(parties.locator("tbody tr").nth(0)).to_contain_text("660/12/PKS/DLH/2025")
+    expect(parties.locator("tbody tr").nth(1)).to_contain_text("02/PKS-DLH/XII/2025")
+    expect(parties.locator("tbody tr").nth(1)).to_contain_text("Jumat, 24 Oktober 2025")
+
+    page.get_by_role("button", name="English").click()
+
+    expect(officials_of(page, "For DLH Kabupaten Uji")).to_have_text(
+        ["Budi Kabupaten", "Ani Kabupaten"]
+    )
+    parties = page.locator("section", has=page.get_by_role("heading", name="Parties"))
+    expect(parties.locator("tbody tr").nth(1)).to_contain_text("Friday, 24 October 2025")

@@ -189,3 +189,21 @@ def test_only_users_who_may_add_agreements_import(client, db):
 
     assert client.get(IMPORT_URL).status_code == 403
     assert client.get(reverse("admin:cooperation_agreement_import_template")).status_code == 403
+
+
+def test_an_imported_document_number_is_each_signatory_partys(client, editor, parties):
+    file = spreadsheet(
+        {
+            "judul": "Kesepakatan bersama investasi",
+            "jenis": "joint_agreement",
+            "tahap": "joint_agreement_signed",
+            "pihak": "36.04; IASTIC",
+            "nomor_dokumen": "119/01/KSB/2025",
+        }
+    )
+
+    confirm(client, upload(client, file))
+
+    created = Agreement.objects.get(title="Kesepakatan bersama investasi")
+    assert {p.document_number for p in created.parties.all()} == {"119/01/KSB/2025"}
+    assert created.parties.count() == 2
