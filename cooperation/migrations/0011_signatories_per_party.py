@@ -39,7 +39,7 @@ def move_numbers_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0009_follow_ups_fit_real_work'),
+        ('cooperation', '0010_site_of_implementation'),
         ('regions', '0001_initial'),
     ]
 
