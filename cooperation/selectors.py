@@ -21,6 +21,7 @@ key) is added to ``ORGANISATION_LINKS`` or ``PERSON_LINKS``.
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, When
+from django.utils.functional import cached_property
 from django_countries import countries
 
 from regions.models import INDONESIA, Organisation, Person, Region
@@ -113,9 +114,10 @@ def visible_foreign_countries(user):
 
 
 def agreement_counts(agreements):
-    """({stage: n}, {category: n}) of ``agreements``, in one grouped query."""
+    """({stage: n}, {category: n}) of ``agreements``, in one grouped query (COUNT(*): the index
+    ``agreement_stage`` answers it without reading the rows)."""
     stages, categories = {}, {}
-    rows = agreements.order_by().values_list("stage", "category").annotate(n=Count("pk"))
+    rows = agreements.order_by().values_list("stage", "category").annotate(n=Count("*"))
     for stage, category, n in rows:
         stages[stage] = stages.get(stage, 0) + n
         categories[category] = categories.get(category, 0) + n
@@ -161,11 +163,49 @@ def region_partners(region, agreements):
     )
 
 
-class DeferredJoinPaginator(Paginator):
+# Lists count their rows up to this many (beyond the page asked for): above it a list says
+# "more than 1,000", which costs a bounded read where an exact count of 90,000 search results
+# or a province's agreements reads them all (README, Performance).
+COUNT_LIMIT = 1000
+
+
+class CappedCountPaginator(Paginator):
+    """A paginator that counts at most ``count_limit`` rows, or as many as the requested page
+    needs plus one: ``SELECT COUNT(*) FROM (SELECT id ... LIMIT n)``. ``is_capped`` says that
+    there are more; ``count`` and ``num_pages`` then cover only what was counted, so the page
+    after the last counted one still has a "next" link, and each page counts a little further."""
+
+    count_limit = COUNT_LIMIT
+
+    def validate_number(self, number):
+        if "count" not in self.__dict__:
+            self.requested = number  # the first page asked for sets how far to count
+        return super().validate_number(number)
+
+    @cached_property
+    def count(self):
+        try:
+            number = max(1, int(getattr(self, "requested", 1)))
+        except (TypeError, ValueError):
+            number = 1
+        limit = max(self.count_limit, number * self.per_page)
+        rows = self.object_list
+        if hasattr(rows, "values"):
+            counted = rows.order_by().values("pk")[: limit + 1].count()
+        else:
+            counted = len(rows[: limit + 1])
+        self.is_capped = counted > limit
+        self.counted_up_to = limit
+        return counted
+
+    is_capped = False
+
+
+class DeferredJoinPaginator(CappedCountPaginator):
     """A paginator whose page query finds the page's primary keys in a subquery, then reads
     only those rows: ``WHERE id IN (SELECT id ... ORDER BY ... LIMIT 20 OFFSET n)``. The
     subquery walks an index (``agreement_published_order`` on PostgreSQL) rather than reading
-    every row before a deep page; still one query."""
+    every row before a deep page; still one query. Counts as ``CappedCountPaginator``."""
 
     def _get_page(self, object_list, number, paginator):
         if hasattr(object_list, "values"):
@@ -243,9 +283,9 @@ def organisation_choice(organisation):
 # --- Facets: how many of the current results fall under each choice -----------------------
 
 FACET_FIELDS = ("stage", "kind", "category")
-# Facets are counted only for result sets up to this size: grouping 100,000 agreements (and
-# their 200,000 sector rows) costs more than the list's whole budget (README, Performance).
-FACET_LIMIT = 5000
+# Facets are counted only for result sets that were counted exactly (up to COUNT_LIMIT):
+# grouping 100,000 agreements (and their 200,000 sector rows) costs more than the list's whole
+# budget (README, Performance).
 
 
 def agreement_facets(agreements):

@@ -151,7 +151,7 @@ class AgreementListView(CatalogueMixin, FilterView):
         page = context.get("page_obj")
         if page is not None and self.filterset.is_valid():
             highlight_matches(page.object_list, self.filterset.form.cleaned_data.get("q"))
-            if page.paginator.count <= selectors.FACET_LIMIT:
+            if not page.paginator.is_capped:
                 self.filterset.show_facets(selectors.agreement_facets(self.object_list))
         return context
 
@@ -206,6 +206,7 @@ class DocumentDownloadView(CatalogueMixin, View):
 class FollowUpListView(CatalogueMixin, FilterView):
     filterset_class = FollowUpFilter
     paginate_by = PAGE_SIZE
+    paginator_class = selectors.CappedCountPaginator
     template_name = "cooperation/followup_list.html"
 
     def get_queryset(self):

@@ -303,6 +303,10 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
         ),
     )
 
+    # Set on a page of search results (cooperation.search.highlight_matches); None elsewhere,
+    # so that list templates find them without a failed attribute lookup per row.
+    title_html = snippet = None
+
     # The category is derived data: its history is that of the parties.
     history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=["category"])
     objects = SlugManager.from_queryset(AgreementQuerySet)()
@@ -315,8 +319,14 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
         # last, which SQLite cannot index), for all agreements and for the published ones.
         indexes = [
             models.Index(fields=["category", "is_published"], name="agreement_category"),
+            models.Index(fields=["kind", "is_published"], name="agreement_kind"),
+            # The stage filter, and the home page's counts by stage and category from the index
+            # alone.
+            models.Index(fields=["is_published", "stage", "category"], name="agreement_stage"),
             # The year filters' first and last year, and the date filters.
             models.Index(fields=["date"], name="agreement_date"),
+            # The home page's agreements whose validity ends soon.
+            models.Index(fields=["valid_until"], name="agreement_valid_until"),
         ]
         constraints = [
             models.CheckConstraint(

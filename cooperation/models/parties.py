@@ -61,6 +61,9 @@ class Party(models.Model):
         help_text=_("The day this party signed, where the source gives it."),
     )
 
+    # Set on a page of search results (cooperation.search.highlight_matches).
+    label_html = None
+
     history = HistoricalRecords()
     objects = PartyManager()
 
@@ -68,6 +71,9 @@ class Party(models.Model):
         ordering = ["agreement", "id"]
         verbose_name = _("party")
         verbose_name_plural = _("parties")
+        # An organisation's agreements (the partner and country filters, its page) without
+        # reading the parties' rows.
+        indexes = [models.Index(fields=["organisation", "agreement"], name="party_by_organisation")]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "organisation"],

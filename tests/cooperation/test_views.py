@@ -1,6 +1,7 @@
 """The catalogue's agreement pages: home, agreement list and detail, follow-up list."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.admin import AdminSite, ModelAdmin
@@ -557,3 +558,54 @@ def test_follow_up_list_query_count_does_not_grow_with_rows(
     # typed into pickers: no choices to list)
     with django_assert_num_queries(4):
         client.get(reverse("cooperation:followup_list"))
+
+
+# --- Long lists: counted up to a limit --------------------------------------------------------
+
+
+def words(response):
+    """The page's text, tags removed and white space collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html(response)).split())
+
+
+@pytest.fixture
+def short_pages(monkeypatch):
+    """Lists of 2 rows a page that count at most 3 rows (beyond the page asked for)."""
+    from cooperation import selectors, views
+
+    monkeypatch.setattr(views.AgreementListView, "paginate_by", 2)
+    monkeypatch.setattr(selectors.CappedCountPaginator, "count_limit", 3)
+
+
+def test_a_list_longer_than_the_count_limit_says_more_than_and_pages_on(
+    client, make_agreement, short_pages, english
+):
+    for _ in range(6):
+        make_agreement(stage=Agreement.Stage.IMPLEMENTATION)
+    url = reverse("cooperation:agreement_list")
+    kind = {"kind": Agreement.Kind.JOINT_AGREEMENT}
+
+    first = words(client.get(url, kind))
+    assert "More than 3 agreements found" in first
+    assert "Page 1 Next" in first
+    assert "in implementation (" not in first  # no facets over an uncounted list
+
+    # A page beyond the limit counts as far as it needs: the last page knows it is the last.
+    last = words(client.get(url, {**kind, "page": 3}))
+    assert "6 agreements found" in last
+    assert "Page 3 of 3" in last and "Next" not in last
+
+
+def test_a_list_within_the_count_limit_is_counted_exactly_with_facets(
+    client, make_agreement, short_pages, english
+):
+    for _ in range(3):
+        make_agreement(stage=Agreement.Stage.IMPLEMENTATION)
+
+    page = words(
+        client.get(reverse("cooperation:agreement_list"), {"kind": Agreement.Kind.JOINT_AGREEMENT})
+    )
+
+    assert "3 agreements found" in page and "More than" not in page
+    assert "Page 1 of 2 Next" in page
+    assert "in implementation (3)" in page
