@@ -7,7 +7,8 @@ and searches are cheap at national scale:
 - ``Agreement.category`` comes from the parties by the rule in
   ``AgreementQuerySet.with_category`` (the only statement of that rule);
 - ``AgreementRegion`` rows come from ``AgreementQuerySet.region_links`` (venue, site, parties,
-  the parties' parent organisations), each with the regions above it (``RegionQuerySet.ancestry``);
+  the parties' parent organisations), each with the regions above it (``RegionQuerySet.ancestry``),
+  and repeat the agreement's ``is_published``;
 - ``SearchDocument`` rows hold the agreement's words as search terms (``cooperation.search``).
 
 ``agreements_refresh(pks)`` recomputes all three for some agreements and writes only what
@@ -152,7 +153,8 @@ def stale_agreements():
             if derived != stored
         }
         wanted, existing = _wanted_links(batch, ancestry), _existing_links(batch)
-        stale |= {agreement for agreement, _region in wanted ^ existing.keys()}
+        existing = {pair: published for pair, (_pk, published) in existing.items()}
+        stale |= {agreement for (agreement, _region), _ in wanted.items() ^ existing.items()}
         wanted, existing = _wanted_documents(batch), _existing_documents(batch)
         stale |= {pk for pk in batch if wanted.get(pk) != existing.get(pk)}
     return stale
@@ -172,31 +174,42 @@ def _refresh_categories(pks):
 
 
 def _wanted_links(pks, ancestry):
+    """{(agreement pk, region pk): the agreement's is_published}"""
+    published = dict(Agreement.objects.filter(pk__in=pks).values_list("pk", "is_published"))
     return {
-        (agreement, region)
+        (agreement, region): published[agreement]
         for agreement, direct in Agreement.objects.filter(pk__in=pks).region_links()
         for region in ancestry.get(direct, (direct,))
     }
 
 
 def _existing_links(pks):
-    """{(agreement pk, region pk): link pk}"""
+    """{(agreement pk, region pk): (link pk, is_published)}"""
     rows = AgreementRegion.objects.filter(agreement__in=pks)
     return {
-        (agreement, region): pk
-        for pk, agreement, region in rows.values_list("pk", "agreement", "region")
+        (agreement, region): (pk, is_published)
+        for pk, agreement, region, is_published in rows.values_list(
+            "pk", "agreement", "region", "is_published"
+        )
     }
 
 
 def _refresh_region_links(pks, ancestry):
     wanted, existing = _wanted_links(pks, ancestry), _existing_links(pks)
-    stale = [pk for pair, pk in existing.items() if pair not in wanted]
+    stale = [pk for pair, (pk, _published) in existing.items() if pair not in wanted]
     if stale:
         AgreementRegion.objects.filter(pk__in=stale).delete()
+    changed = defaultdict(list)
+    for pair, (pk, published) in existing.items():
+        if pair in wanted and wanted[pair] != published:
+            changed[wanted[pair]].append(pk)
+    for published, changed_pks in changed.items():
+        AgreementRegion.objects.filter(pk__in=changed_pks).update(is_published=published)
     AgreementRegion.objects.bulk_create(
         [
-            AgreementRegion(agreement_id=agreement, region_id=region)
-            for agreement, region in sorted(wanted - existing.keys())
+            AgreementRegion(agreement_id=agreement, region_id=region, is_published=published)
+            for (agreement, region), published in sorted(wanted.items())
+            if (agreement, region) not in existing
         ],
         ignore_conflicts=True,
     )

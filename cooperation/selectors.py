@@ -124,14 +124,22 @@ def agreement_counts(agreements):
     return stages, categories
 
 
-def region_agreement_counts(agreements):
-    """{region pk: number of ``agreements`` that concern it}. A province's number includes its
-    regencies' and cities' agreements (the stored links include the regions above)."""
+def visible_region_links(user):
+    """The agreement–region links of the agreements ``user`` may see: the links repeat their
+    agreement's ``is_published``, so this reads the links' index alone."""
+    links = AgreementRegion.objects.all()
+    return links if can_see_drafts(reader(user)) else links.filter(is_published=True)
+
+
+def region_agreement_counts(user):
+    """{region pk: number of agreements ``user`` may see that concern it}. A province's number
+    includes its regencies' and cities' agreements (the stored links include the regions
+    above)."""
     return dict(
-        AgreementRegion.objects.filter(agreement__in=agreements.order_by().values("pk"))
+        visible_region_links(user)
         .order_by()
         .values_list("region")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("region", "n")
     )
 
@@ -149,12 +157,13 @@ def region_districts_with_agreements(region, agreements):
     )
 
 
-def region_partners(region, agreements):
-    """Organisations outside ``region`` that are parties to ``agreements`` (the region's),
-    most frequent first, with ``agreement_count``."""
+def region_partners(region, user):
+    """Organisations outside ``region`` that are parties to the agreements of the region that
+    ``user`` may see, most frequent first, with ``agreement_count``."""
     within = Region.objects.within(region)
+    agreements = visible_region_links(user).filter(region=region).values("agreement")
     return (
-        Organisation.objects.filter(parties__agreement__in=agreements.values("pk"))
+        Organisation.objects.filter(parties__agreement__in=agreements)
         .exclude(region__in=within)
         .exclude(parent__region__in=within)
         .annotate(agreement_count=Count("parties__agreement", distinct=True))

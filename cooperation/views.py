@@ -271,7 +271,7 @@ class RegionListView(CatalogueMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        counts = selectors.region_agreement_counts(self.visible_agreements())
+        counts = selectors.region_agreement_counts(self.request.user)
         provinces = list(self.object_list)
         for province in provinces:
             province.agreement_count = counts.get(province.pk, 0)
@@ -314,7 +314,7 @@ class RegionDetailView(CatalogueMixin, DetailView):
             )
         )
         agreements = self.visible_agreements().for_region(region)
-        partners, more_partners = self.preview(selectors.region_partners(region, agreements))
+        partners, more_partners = self.preview(selectors.region_partners(region, user))
         return super().get_context_data(
             districts=selectors.region_districts_with_agreements(region, agreements),
             government=government,

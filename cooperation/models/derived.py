@@ -26,7 +26,10 @@ SEARCH_FIELDS = {
 class AgreementRegion(models.Model):
     """An agreement concerns a region: the region of its venue or of a party (directly or
     through the party's parent organisation), or a region above one of those (a regency's
-    province). One row per pair, so a region's agreements are one indexed join."""
+    province). One row per pair, so a region's agreements are one indexed join.
+
+    ``is_published`` repeats the agreement's, so that a region's published agreements (its
+    count on the region list, its partners) are read from this table's index alone."""
 
     agreement = models.ForeignKey(
         "cooperation.Agreement",
@@ -41,6 +44,9 @@ class AgreementRegion(models.Model):
         related_name="agreement_links",
         db_index=False,  # the unique constraint's index (region, agreement) serves it
     )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("The agreement's, repeated.")
+    )
 
     class Meta:
         ordering = ["region", "agreement"]
@@ -48,6 +54,13 @@ class AgreementRegion(models.Model):
         verbose_name_plural = _("agreement–region links")
         constraints = [
             models.UniqueConstraint(fields=["region", "agreement"], name="agreement_region_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["region", "agreement"],
+                condition=Q(is_published=True),
+                name="agreement_region_published",
+            ),
         ]
 
     def __str__(self):

@@ -82,6 +82,29 @@ def test_category_and_links_follow_the_parties(banten, bengkulu, make_organisati
     assert derived.stale_agreements() == set()
 
 
+def test_links_repeat_whether_their_agreement_is_published(banten, bengkulu, make_agreement):
+    agreement = make_agreement(parties=[banten, bengkulu], is_published=False)
+
+    def published_links():
+        return set(
+            AgreementRegion.objects.filter(agreement=agreement).values_list(
+                "region__code", "is_published"
+            )
+        )
+
+    assert published_links() == {("36.04", False), ("36", False), ("17", False)}
+    agreement.is_published = True
+    agreement.save(update_fields=["is_published"])
+    assert published_links() == {("36.04", True), ("36", True), ("17", True)}
+
+    AgreementRegion.objects.filter(agreement=agreement, region__code="17").update(
+        is_published=False
+    )  # a bulk write that forgot the links
+    assert derived.stale_agreements() == {agreement.pk}
+    derived.rebuild_all()
+    assert published_links() == {("36.04", True), ("36", True), ("17", True)}
+
+
 def test_an_organisation_moved_to_another_region_moves_its_agreements(
     banten, bengkulu, make_organisation, make_agreement
 ):
