@@ -194,8 +194,9 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self):
         try:
-            number = max(1, int(getattr(self, "requested", 1)))
-        except (TypeError, ValueError):
+            # A page number past any catalogue counts everything (a LIMIT the database holds).
+            number = min(max(1, int(getattr(self, "requested", 1))), 10**6)
+        except (TypeError, ValueError, OverflowError):
             number = 1
         limit = max(self.count_limit, number * self.per_page)
         rows = self.object_list
