@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0007_list_indexes'),
+        ('cooperation', '0008_terms'),
         ('regions', '0001_initial'),
     ]
 
