@@ -12,7 +12,7 @@ def copy_is_published(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0009_list_and_count_indexes'),
+        ('cooperation', '0012_list_and_count_indexes'),
         ('regions', '0001_initial'),
     ]
 

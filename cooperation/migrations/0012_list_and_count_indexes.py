@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0008_terms'),
+        ('cooperation', '0011_signatories_per_party'),
         ('regions', '0001_initial'),
     ]
 
