@@ -40,6 +40,7 @@ from .models import (
     Agreement,
     Citation,
     Document,
+    Evaluation,
     FollowUp,
     FollowUpOccurrence,
     OrganisationContact,
@@ -287,7 +288,18 @@ class TermInline(AgreementPartiesChoiceMixin, admin.TabularInline):
     verbose_name_plural = _("terms (save the parties first: a term is given by a party)")
 
 
-class FollowUpInline(SafeAutocompleteMixin, admin.StackedInline):
+class EvaluationChoicesMixin:
+    """An inline of an agreement's parts whose ``evaluation`` is one of that agreement's."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("evaluation")
+        if field is not None:
+            field.queryset = obj.evaluations.all() if obj else Evaluation.objects.none()
+        return formset
+
+
+class FollowUpInline(EvaluationChoicesMixin, SafeAutocompleteMixin, admin.StackedInline):
     model = FollowUp
     extra = 0
     # A recurring follow-up's occurrences are marked done on its own page (the change link).
@@ -299,7 +311,7 @@ class FollowUpInline(SafeAutocompleteMixin, admin.StackedInline):
         ("due_date", "due_precision"),
         ("recurrence", "recurs_until"),
         ("status", "done_on"),
-        "source",
+        ("source", "evaluation"),
         "notes",
     ]
 
@@ -342,10 +354,27 @@ class DocumentFileMixin:
         return format_html('<a href="{}">{}</a>', document.get_absolute_url(), _("Download"))
 
 
-class DocumentInline(DocumentFileMixin, admin.TabularInline):
+class EvaluationInline(SafeAutocompleteMixin, admin.StackedInline):
+    """Monitoring and evaluation: its evidence is the agreement's documents that name it, its
+    follow-up actions those that name it (below)."""
+
+    model = Evaluation
+    extra = 0
+    autocomplete_fields = ["evaluator", "source"]
+    fields = [
+        ("year", "period", "evaluated_on"),
+        ("evaluator", "assessment"),
+        "implemented",
+        "problems",
+        "recommendation",
+        "source",
+    ]
+
+
+class DocumentInline(EvaluationChoicesMixin, DocumentFileMixin, admin.TabularInline):
     model = Document
     extra = 0
-    fields = ["type", "title", "date", "file", "download"]
+    fields = ["type", "title", "date", "file", "evaluation", "download"]
     readonly_fields = ["download"]
 
 
@@ -416,6 +445,7 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
         ParticipantInline,
         TermInline,
         FollowUpInline,
+        EvaluationInline,
         CitationInline,
         DocumentInline,
     ]
@@ -596,7 +626,7 @@ class FollowUpAdmin(CatalogueAdmin):
     ]
     search_fields = ["action", "notes", "agreement__title"]
     list_select_related = ["agreement"]
-    autocomplete_fields = ["agreement", "responsible_organisations", "source"]
+    autocomplete_fields = ["agreement", "responsible_organisations", "source", "evaluation"]
     inlines = [FollowUpOccurrenceInline]
 
     def get_queryset(self, request):
@@ -617,6 +647,15 @@ class FollowUpAdmin(CatalogueAdmin):
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, follow_up):
         return follow_up.is_overdue
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(CatalogueAdmin):
+    list_display = ["agreement", "period", "year", "evaluated_on", "evaluator", "assessment"]
+    list_filter = ["assessment", "period"]
+    search_fields = ["agreement__title", "implemented", "problems", "recommendation"]
+    list_select_related = ["agreement", "evaluator"]
+    autocomplete_fields = ["agreement", "evaluator", "source"]
 
 
 @admin.register(FollowUpOccurrence)
@@ -667,8 +706,17 @@ class DocumentAdmin(DocumentFileMixin, CatalogueAdmin):
     list_filter = ["type"]
     search_fields = ["title", "agreement__title"]
     list_select_related = ["agreement"]
-    autocomplete_fields = ["agreement"]
-    fields = ["agreement", "type", "title", "date", "file", "download", "content_type"]
+    autocomplete_fields = ["agreement", "evaluation"]
+    fields = [
+        "agreement",
+        "type",
+        "title",
+        "date",
+        "file",
+        "evaluation",
+        "download",
+        "content_type",
+    ]
     readonly_fields = ["download", "content_type"]
 
 

@@ -267,6 +267,11 @@ class AgreementFilter(django_filters.FilterSet):
         method="filter_open_follow_ups",
         widget=forms.CheckboxInput,
     )
+    evaluation_due = django_filters.BooleanFilter(
+        label=_("In force, no evaluation in the last 6 months"),
+        method="filter_evaluation_due",
+        widget=forms.CheckboxInput,
+    )
     order = django_filters.OrderingFilter(
         label=_("Order by"),
         # "stage" orders by the life cycle (AgreementQuerySet.with_stage_order), not by name.
@@ -297,6 +302,7 @@ class AgreementFilter(django_filters.FilterSet):
             "date_to",
             "year",
             "open_follow_ups",
+            "evaluation_due",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -354,6 +360,9 @@ class AgreementFilter(django_filters.FilterSet):
 
     def filter_open_follow_ups(self, queryset, name, value):
         return queryset.with_open_follow_ups() if value else queryset
+
+    def filter_evaluation_due(self, queryset, name, value):
+        return queryset.evaluation_due() if value else queryset
 
 
 class FollowUpFilter(django_filters.FilterSet):

@@ -38,6 +38,7 @@ from regions.models import INDONESIA, Organisation, Person, Position, Region, Te
 from .models import (
     Agreement,
     Citation,
+    Evaluation,
     FollowUp,
     FollowUpOccurrence,
     Participant,
@@ -303,6 +304,30 @@ ACTIONS = [
     "Penandatanganan perjanjian kerja sama oleh perangkat daerah",
     "Pertukaran data dan informasi",
 ]
+EVALUATION_IMPLEMENTED = [
+    "Rapat koordinasi berkala telah dilaksanakan dan data kegiatan dipertukarkan.",
+    "Sebagian besar kegiatan dalam rencana aksi telah dilaksanakan sesuai jadwal.",
+    "Pelatihan bagi aparatur dan pelaku usaha telah diselenggarakan.",
+    "Survei lapangan dan kajian teknis telah diselesaikan.",
+]
+EVALUATION_PROBLEMS = [
+    "Keterbatasan anggaran pada APBD tahun berjalan.",
+    "Koordinasi antar perangkat daerah belum optimal.",
+    "Pergantian pejabat menunda sebagian kegiatan.",
+    "Data pendukung belum lengkap.",
+]
+EVALUATION_RECOMMENDATIONS = [
+    "Menyusun rencana aksi tahun berikutnya bersama kedua pihak.",
+    "Menganggarkan kegiatan lanjutan pada APBD perubahan.",
+    "Membentuk tim teknis bersama untuk memantau pelaksanaan.",
+    "Melanjutkan kerja sama dengan memperluas ruang lingkup.",
+]
+
+
+def period_end_of(year, month):
+    return period_end(datetime.date(year, month, 1), "month")
+
+
 # (short, long name, sector slugs it usually works on)
 AGENCIES = [
     ("Bappeda", "Badan Perencanaan Pembangunan Daerah", []),
@@ -476,6 +501,7 @@ class Counts:
     participants: int = 0
     follow_ups: int = 0
     occurrences: int = 0
+    evaluations: int = 0
     sources: int = 0
     citations: int = 0
     sector_links: int = 0
@@ -1163,6 +1189,8 @@ class CatalogueGenerator:
                     batch.responsible.append((follow_up, second))
         if valid_until is not None and stage == Stage.IMPLEMENTATION and monev.random() < 0.4:
             self.recurring_monitoring(batch, pk, day, valid_until, responsible)
+        if valid_from is not None and stage in (Stage.IMPLEMENTATION, Stage.ENDED):
+            self.evaluations(batch, pk, valid_from, valid_until, responsible)
 
         # The report it comes from.
         (source,) = self.allocate(Source, 1)
@@ -1247,6 +1275,59 @@ class CatalogueGenerator:
                 )
             )
 
+    def evaluations(self, batch, agreement, valid_from, valid_until, responsible):
+        """Evaluations of some of the semesters or years of the agreement's validity that ended
+        before the catalogue's end, each made a few weeks after its period, by one of the
+        parties; a recommendation of the latest sometimes becomes a follow-up action."""
+        monev = self.monev_rng
+        if monev.random() < 0.4:
+            return
+        yearly = monev.random() < 0.4
+        end = min(END, valid_until or END)
+        periods = []
+        for year in range(valid_from.year, end.year + 1):
+            halves = [("year", 12)] if yearly else [("semester_1", 6), ("semester_2", 12)]
+            for period, last_month in halves:
+                period_end = period_end_of(year, last_month)
+                if period_end >= valid_from and period_end < end:
+                    periods.append((year, period, period_end))
+        latest = None
+        for year, period, period_end in periods:
+            if monev.random() < 0.35:
+                continue
+            evaluated_on = period_end + datetime.timedelta(days=monev.randint(10, 45))
+            if evaluated_on > END:
+                continue
+            (pk,) = self.allocate(Evaluation, 1)
+            assessment = monev.choices(list(Evaluation.Assessment), [55, 25, 10, 10])[0]
+            latest = Evaluation(
+                pk=pk,
+                agreement_id=agreement,
+                year=year,
+                period=period,
+                evaluated_on=evaluated_on,
+                evaluator_id=monev.choice(responsible),
+                assessment=assessment,
+                implemented=monev.choice(EVALUATION_IMPLEMENTED),
+                problems=monev.choice(EVALUATION_PROBLEMS)
+                if assessment != Evaluation.Assessment.COMPLETED
+                else "",
+                recommendation=monev.choice(EVALUATION_RECOMMENDATIONS),
+            )
+            batch.evaluations.append(latest)
+        if latest is not None and monev.random() < 0.5:
+            (pk,) = self.allocate(FollowUp, 1)
+            batch.follow_ups.append(
+                FollowUp(
+                    pk=pk,
+                    agreement_id=agreement,
+                    action=f"Tindak lanjut rekomendasi evaluasi {latest.period_label}",
+                    status=FollowUp.Status.PLANNED,
+                    evaluation_id=latest.pk,
+                )
+            )
+            batch.responsible.append((pk, latest.evaluator_id))
+
     def write(self, batch):
         using, size = self.using, self.batch_size
         Source.objects.using(using).bulk_create(batch.sources, batch_size=size)
@@ -1258,6 +1339,7 @@ class CatalogueGenerator:
         Party.objects.using(using).bulk_create(batch.parties, batch_size=size)
         Participant.objects.using(using).bulk_create(batch.participants, batch_size=size)
         Term.objects.using(using).bulk_create(batch.terms, batch_size=size)
+        Evaluation.objects.using(using).bulk_create(batch.evaluations, batch_size=size)
         FollowUp.objects.using(using).bulk_create(batch.follow_ups, batch_size=size)
         through = FollowUp.responsible_organisations.through
         through.objects.using(using).bulk_create(
@@ -1274,6 +1356,7 @@ class CatalogueGenerator:
         counts.participants += len(batch.participants)
         counts.follow_ups += len(batch.follow_ups)
         counts.occurrences += len(batch.occurrences)
+        counts.evaluations += len(batch.evaluations)
         counts.citations += len(batch.citations)
         counts.terms += len(batch.terms)
 
@@ -1288,5 +1371,6 @@ class Batch:
     follow_ups: list = field(default_factory=list)
     responsible: list = field(default_factory=list)  # (follow-up pk, organisation pk)
     occurrences: list = field(default_factory=list)
+    evaluations: list = field(default_factory=list)
     citations: list = field(default_factory=list)
     terms: list = field(default_factory=list)

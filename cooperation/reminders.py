@@ -1,8 +1,10 @@
 """Email reminders of deadlines: which are due today, who receives them, and sending them
 (``manage.py send_reminders``).
 
-Thresholds: follow-up actions due within 30 and within 7 days, and overdue (a recurring one:
-each occurrence not yet done, with its own due date); validity ending
+Thresholds: evaluations due (an agreement in force with no evaluation in the last six months,
+``AgreementQuerySet.evaluation_due``: once per agreement and day it became due, so a new
+evaluation starts the clock again); follow-up actions due within 30 and within 7 days, and
+overdue (a recurring one: each occurrence not yet done, with its own due date); validity ending
 within 90 and within 30 days. An item gets the most urgent reminder it qualifies for, once per
 threshold and deadline (``ReminderSent``). Nothing is sent for an agreement that has ended or
 has been renewed, nor for drafts.
@@ -40,6 +42,7 @@ from .models import (
     ReminderSent,
     ReminderSubscription,
     due_label,
+    evaluation_due_since,
     today,
 )
 
@@ -146,6 +149,12 @@ def due_reminders(on=None):
         kind = next(kind for kind, limit in VALIDITY_THRESHOLDS if days <= limit)
         if (kind, None, agreement.pk, agreement.valid_until) not in sent:
             reminders.append(Reminder(kind, agreement, agreement.valid_until))
+
+    kind = ReminderKind.EVALUATION_DUE
+    for agreement in running.evaluation_due(on).order_by("title", "pk"):
+        since = evaluation_due_since(agreement)
+        if (kind, None, agreement.pk, since) not in sent:
+            reminders.append(Reminder(kind, agreement, since))
     return reminders
 
 

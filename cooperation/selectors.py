@@ -30,6 +30,7 @@ from .models import (
     Agreement,
     AgreementRegion,
     Citation,
+    Evaluation,
     FollowUp,
     FollowUpOccurrence,
     Participant,
@@ -399,6 +400,12 @@ def agreement_detail(user):
         ),
         Prefetch("citations", queryset=Citation.objects.select_related("source")),
         "documents",
+        Prefetch(
+            "evaluations",
+            queryset=Evaluation.objects.select_related("evaluator").prefetch_related(
+                "documents", "follow_ups"
+            ),
+        ),
     )
 
 

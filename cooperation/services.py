@@ -8,6 +8,7 @@ from simple_history.utils import bulk_create_with_history
 from .models import (
     Citation,
     Document,
+    Evaluation,
     FollowUp,
     FollowUpOccurrence,
     Participant,
@@ -16,7 +17,7 @@ from .models import (
 )
 
 # In an order that restores what a part refers to before the part (a term refers to parties).
-AGREEMENT_PARTS = [Party, Participant, Term, FollowUp, Citation, Document]
+AGREEMENT_PARTS = [Party, Participant, Term, Evaluation, FollowUp, Citation, Document]
 
 # Deleting an agreement deletes its parts first, in the same transaction: their deletion
 # records are at most this much older than the agreement's.

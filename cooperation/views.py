@@ -25,6 +25,7 @@ from regions.models import Organisation, Position, Region, Tenure
 from . import selectors
 from .filters import AgreementFilter, FollowUpFilter
 from .models import (
+    EVALUATION_DUE_AFTER_MONTHS,
     STALLED_AFTER_MONTHS,
     Agreement,
     Document,
@@ -115,6 +116,10 @@ class HomeView(CatalogueMixin, TemplateView):
             .order_by("valid_until", "title")
             .select_related("venue_region")[:HOME_LIST_SIZE],
             stalled=agreements.stalled().order_by("date", "title")[:HOME_LIST_SIZE],
+            evaluation_due=agreements.evaluation_due().order_by(
+                F("last_evaluated_on").asc(nulls_first=True), "in_force_since", "title"
+            )[:HOME_LIST_SIZE],
+            evaluation_due_months=EVALUATION_DUE_AFTER_MONTHS,
             due_soon_days=DUE_SOON_DAYS,
             ending_soon_days=ENDING_SOON_DAYS,
             stalled_months=STALLED_AFTER_MONTHS,

@@ -29,6 +29,13 @@ from .follow_ups import (
     due_label,
     period_end,
 )
+from .monitoring import (
+    EVALUATION_DUE_AFTER_MONTHS,
+    Assessment,
+    Evaluation,
+    EvaluationPeriod,
+    evaluation_due_since,
+)
 from .parties import Participant, Party
 from .reminders import OrganisationContact, ReminderKind, ReminderSent, ReminderSubscription
 from .sources import Citation, Source
@@ -36,6 +43,7 @@ from .terms import MONEY_KINDS, Term, TermQuerySet, yearly_money_flows
 
 __all__ = [
     "DOCUMENT_SIGNATURES",
+    "EVALUATION_DUE_AFTER_MONTHS",
     "MONEY_KINDS",
     "MAX_DOCUMENT_SIZE",
     "SEARCH_FIELDS",
@@ -44,9 +52,12 @@ __all__ = [
     "AgreementRegion",
     "AgreementPartManager",
     "AgreementQuerySet",
+    "Assessment",
     "Citation",
     "Document",
     "DuePrecision",
+    "Evaluation",
+    "EvaluationPeriod",
     "FollowUp",
     "FollowUpOccurrence",
     "FollowUpQuerySet",
@@ -65,6 +76,7 @@ __all__ = [
     "can_see_drafts",
     "document_upload_to",
     "due_label",
+    "evaluation_due_since",
     "is_new_upload",
     "months_before",
     "period_end",

@@ -5,7 +5,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from ..search import query_terms
 from .clock import months_before, today
 from .derived import search_match, search_rank
 from .follow_ups import FollowUp
+from .monitoring import EVALUATION_DUE_AFTER_MONTHS, Evaluation
 from .parties import Party
 from .sources import Source
 from .terms import yearly_money_flows
@@ -130,6 +132,36 @@ class AgreementQuerySet(models.QuerySet):
             .filter(date__lte=cutoff)
             .exclude(Exists(active_follow_ups))
             .exclude(Exists(recent_successors))
+        )
+
+    def evaluation_due(self, on=None, months=EVALUATION_DUE_AFTER_MONTHS):
+        """Agreements in force on ``on`` (default today) with no evaluation in the last
+        ``months`` months, that have been in force at least that long (a new agreement is not
+        due one yet), with ``last_evaluated_on`` and ``in_force_since`` annotated.
+
+        In force: signed (a joint or cooperation agreement signed, or in implementation), its
+        validity begun and not ended. The rule of the life cycle (issue 7 item 5) replaces this
+        once it lands."""
+        on = on or today()
+        cutoff = months_before(on, months)
+        evaluations = Evaluation.objects.filter(agreement=OuterRef("pk"))
+        in_force = (
+            self.filter(
+                stage__in=[
+                    AgreementStage.JOINT_AGREEMENT_SIGNED,
+                    AgreementStage.COOPERATION_AGREEMENT_SIGNED,
+                    AgreementStage.IMPLEMENTATION,
+                ]
+            )
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+            .alias(in_force_since=Coalesce("valid_from", "date"))
+            .filter(in_force_since__lte=cutoff)
+        )
+        return in_force.exclude(Exists(evaluations.filter(evaluated_on__gt=cutoff))).annotate(
+            in_force_since=Coalesce("valid_from", "date"),
+            last_evaluated_on=Subquery(
+                evaluations.order_by("-evaluated_on").values("evaluated_on")[:1]
+            ),
         )
 
     def region_links(self):

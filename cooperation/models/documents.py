@@ -103,6 +103,15 @@ class Document(models.Model):
         help_text=_("PDF, PNG or JPEG, at most 20 MB."),
     )
     content_type = models.CharField(_("content type"), max_length=50, editable=False)
+    evaluation = models.ForeignKey(
+        "cooperation.Evaluation",
+        verbose_name=_("evidence of the evaluation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text=_("The evaluation of this agreement this document is evidence for, if any."),
+    )
 
     history = HistoricalRecords()
     objects = DocumentManager()
@@ -146,6 +155,8 @@ class Document(models.Model):
 
     def clean(self):
         super().clean()
+        if self.evaluation_id and self.evaluation.agreement_id != self.agreement_id:
+            raise ValidationError({"evaluation": _("Choose an evaluation of the same agreement.")})
         if self.file and is_new_upload(self.file):
             kind = sniff_document(self.file)
             if kind:

@@ -251,6 +251,15 @@ class FollowUp(models.Model):
         related_name="follow_ups",
         help_text=_("The report that says this is to be done, or was done."),
     )
+    evaluation = models.ForeignKey(
+        "cooperation.Evaluation",
+        verbose_name=_("from the evaluation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text=_("The evaluation of this agreement that recommended it, if any."),
+    )
 
     history = HistoricalRecords(m2m_fields=[responsible_organisations])
     objects = FollowUpManager()
@@ -427,6 +436,8 @@ class FollowUp(models.Model):
                 ) % {"count": MAX_OCCURRENCES}
         elif self.recurs_until:
             errors["recurs_until"] = _("Only a recurring follow-up recurs until a date.")
+        if self.evaluation_id and self.evaluation.agreement_id != self.agreement_id:
+            errors["evaluation"] = _("Choose an evaluation of the same agreement.")
         if errors:
             raise ValidationError(errors)
 

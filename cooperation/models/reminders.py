@@ -119,6 +119,7 @@ class ReminderKind(models.TextChoices):
     FOLLOW_UP_OVERDUE = "follow_up_overdue", _("follow-up overdue")
     VALIDITY_ENDS_90 = "validity_ends_90", _("validity ends within 90 days")
     VALIDITY_ENDS_30 = "validity_ends_30", _("validity ends within 30 days")
+    EVALUATION_DUE = "evaluation_due", _("evaluation due (none in the last 6 months)")
 
 
 class ReminderSent(models.Model):
@@ -142,7 +143,11 @@ class ReminderSent(models.Model):
         related_name="reminders_sent",
     )
     deadline = models.DateField(
-        _("deadline"), help_text=_("The due date or validity end the reminder was about.")
+        _("deadline"),
+        help_text=_(
+            "The due date, validity end or day an evaluation became due that the reminder was "
+            "about."
+        ),
     )
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     recipients = models.TextField(_("recipients"), help_text=_("The addresses it went to."))

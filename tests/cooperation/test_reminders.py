@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from cooperation.models import (
     Agreement,
+    Evaluation,
     OrganisationContact,
     ReminderSent,
     ReminderSubscription,
@@ -175,7 +176,8 @@ def test_no_reminder_for_ended_renewed_or_draft_agreements(
         stage=Agreement.Stage.ENDED, parties=[agency, other], valid_until=days(10)
     )
     renewed = make_agreement(parties=[agency, other], valid_until=days(10))
-    make_agreement(follows_from=renewed, kind=renewed.kind, parties=[agency, other])
+    # The renewal itself is running, but too new to be due an evaluation.
+    make_agreement(follows_from=renewed, kind=renewed.kind, parties=[agency, other], date=days(-30))
     draft = make_agreement(is_published=False, parties=[agency, other], valid_until=days(10))
     for agreement in (ended, renewed, draft):
         make_follow_up(agreement, due_date=days(3), responsible=agency)
@@ -312,4 +314,51 @@ def test_each_occurrence_of_a_recurring_follow_up_is_reminded_once_to_every_resp
     assert deadlines == [
         ("follow_up_due_30", datetime.date(2026, 1, 31)),
         ("follow_up_due_7", datetime.date(2026, 2, 28)),
+    ]
+
+
+def test_an_evaluation_due_is_reminded_once_to_the_parties_until_the_next_evaluation(
+    db, smtp_server, clock, make_agreement, make_government
+):
+    clock.move_to(datetime.date(2026, 3, 1))
+    government = make_government()
+    OrganisationContact.objects.create(organisation=government, email="ks@example.go.id")
+    agreement = make_agreement(
+        title="PKS pengelolaan sampah",
+        parties=[government, make_government()],
+        kind=Agreement.Kind.COOPERATION_AGREEMENT,
+        stage=Agreement.Stage.IMPLEMENTATION,
+        valid_from=datetime.date(2025, 1, 6),
+        valid_until=datetime.date(2027, 1, 5),
+    )
+    Evaluation.objects.create(
+        agreement=agreement,
+        year=2025,
+        period="semester_1",
+        evaluated_on=datetime.date(2025, 7, 20),
+        assessment="on_track",
+    )
+
+    call_command("send_reminders", stdout=io.StringIO())
+    call_command("send_reminders", stdout=io.StringIO())
+    text, _ = parts(smtp_server()["ks@example.go.id"])
+    assert "PKS pengelolaan sampah" in text and "Evaluasi jatuh tempo" in text
+    assert list(ReminderSent.objects.values_list("kind", "deadline")) == [
+        ("evaluation_due", datetime.date(2026, 1, 20))
+    ]
+
+    Evaluation.objects.create(
+        agreement=agreement,
+        year=2025,
+        period="semester_2",
+        evaluated_on=datetime.date(2026, 3, 1),
+        assessment="delayed",
+    )
+    call_command("send_reminders", stdout=io.StringIO())  # evaluated: nothing due
+    assert ReminderSent.objects.count() == 1
+    clock.move_to(datetime.date(2026, 9, 2))
+    call_command("send_reminders", stdout=io.StringIO())  # six months later: due again
+    assert sorted(ReminderSent.objects.values_list("deadline", flat=True)) == [
+        datetime.date(2026, 1, 20),
+        datetime.date(2026, 9, 1),
     ]

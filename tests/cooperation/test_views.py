@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin import AdminSite, ModelAdmin
 from django.urls import include, path, reverse
 
-from cooperation.models import Agreement, Citation, Document, FollowUp, Participant
+from cooperation.models import Agreement, Citation, Document, Evaluation, FollowUp, Participant
 from regions.models import Organisation
 from tests.helpers import html
 
@@ -480,8 +480,8 @@ def test_home_query_count_does_not_grow_with_rows(
 ):
     many_agreements(rows)
     # stage and category counts, latest + parties + sectors, overdue and due soon (each with
-    # responsible organisations and occurrences), ending soon, stalled
-    with django_assert_num_queries(12):
+    # responsible organisations and occurrences), ending soon, stalled, evaluation due
+    with django_assert_num_queries(13):
         client.get(reverse("cooperation:home"))
 
 
@@ -534,6 +534,16 @@ def test_agreement_detail_query_count_does_not_grow_with_rows(
             recurrence=FollowUp.Recurrence.QUARTERLY,
             recurs_until=signing.date + datetime.timedelta(days=700),
         )
+        n = signing.evaluations.count()
+        evaluation = Evaluation.objects.create(
+            agreement=signing,
+            year=2023 + n // 2,
+            period=("semester_1", "semester_2")[n % 2],
+            evaluated_on=datetime.date(2023 + n // 2, 12, 31),
+            evaluator=agency,
+            assessment="on_track",
+        )
+        make_follow_up(signing, evaluation=evaluation)
         Citation.objects.create(agreement=signing, source=make_source())
         make_agreement(follows_from=signing)
         Document.objects.create(
@@ -544,8 +554,9 @@ def test_agreement_detail_query_count_does_not_grow_with_rows(
             content_type="application/pdf",
         )
     # agreement, parties, participants, sectors, terms, follow-ups (with their responsible
-    # organisations and occurrences), followed by, citations, documents
-    with django_assert_num_queries(11):
+    # organisations and occurrences), followed by, citations, documents, evaluations (with
+    # their evidence and follow-ups)
+    with django_assert_num_queries(14):
         client.get(signing.get_absolute_url())
 
 
