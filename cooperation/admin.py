@@ -288,23 +288,12 @@ class TermInline(AgreementPartiesChoiceMixin, admin.TabularInline):
     verbose_name_plural = _("terms (save the parties first: a term is given by a party)")
 
 
-class EvaluationChoicesMixin:
-    """An inline of an agreement's parts whose ``evaluation`` is one of that agreement's."""
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        field = formset.form.base_fields.get("evaluation")
-        if field is not None:
-            field.queryset = obj.evaluations.all() if obj else Evaluation.objects.none()
-        return formset
-
-
-class FollowUpInline(EvaluationChoicesMixin, SafeAutocompleteMixin, admin.StackedInline):
+class FollowUpInline(SafeAutocompleteMixin, admin.StackedInline):
     model = FollowUp
     extra = 0
     # A recurring follow-up's occurrences are marked done on its own page (the change link).
     show_change_link = True
-    autocomplete_fields = ["responsible_organisations", "source"]
+    autocomplete_fields = ["responsible_organisations", "source", "evaluation"]
     fields = [
         "action",
         "responsible_organisations",
@@ -314,6 +303,10 @@ class FollowUpInline(EvaluationChoicesMixin, SafeAutocompleteMixin, admin.Stacke
         ("source", "evaluation"),
         "notes",
     ]
+
+    def get_queryset(self, request):
+        # Each row's responsible organisations, for its initial value and its widget.
+        return super().get_queryset(request).prefetch_related("responsible_organisations")
 
 
 class FollowUpOccurrenceInline(admin.TabularInline):
@@ -371,9 +364,10 @@ class EvaluationInline(SafeAutocompleteMixin, admin.StackedInline):
     ]
 
 
-class DocumentInline(EvaluationChoicesMixin, DocumentFileMixin, admin.TabularInline):
+class DocumentInline(SafeAutocompleteMixin, DocumentFileMixin, admin.TabularInline):
     model = Document
     extra = 0
+    autocomplete_fields = ["evaluation"]
     fields = ["type", "title", "date", "file", "evaluation", "download"]
     readonly_fields = ["download"]
 

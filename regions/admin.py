@@ -93,12 +93,30 @@ class KnownChoicesForm(forms.BaseForm):
             if widget is None:
                 continue
             model_field = instance._meta.get_field(name)
-            if model_field.is_cached(instance):
+            if model_field.many_to_many:
+                prefetched = getattr(instance, "_prefetched_objects_cache", {})
+                if instance.pk and name in prefetched:
+                    widget.known_many = list(prefetched[name])
+            elif model_field.is_cached(instance):
                 widget.known = getattr(instance, name)
 
 
 class SafeAutocompleteSelectMultiple(SafeAutocompleteSelect, AutocompleteSelectMultiple):
-    """The same for a many-to-many field (a follow-up's responsible organisations)."""
+    """The same for a many-to-many field (a follow-up's responsible organisations): the
+    records prefetched with the rows (``known_many``) are shown without a query."""
+
+    def optgroups(self, name, value, attr=None):
+        known = getattr(self, "known_many", None)
+        if known is not None and {str(v) for v in value if v not in (None, "")} == {
+            str(record.pk) for record in known
+        }:
+            label = self.choices.field.label_from_instance
+            options = [
+                self.create_option(name, record.pk, label(record), True, index)
+                for index, record in enumerate(known)
+            ]
+            return [(None, options, 0)]
+        return super().optgroups(name, value, attr)
 
 
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
