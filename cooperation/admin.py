@@ -20,7 +20,7 @@ from django.http import HttpResponse, QueryDict
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -49,6 +49,7 @@ from .models import (
     ReminderSent,
     ReminderSubscription,
     Sector,
+    SiteIdentity,
     Source,
     Term,
     is_new_upload,
@@ -806,3 +807,37 @@ class ReminderSentAdmin(CatalogueAdmin):
         if obj is not None:  # a record of what was sent stays as it was
             return ["kind", "agreement", "follow_up", "deadline", "recipients", "sent_at"]
         return ["sent_at"]
+
+
+# --- The catalogue's identity and the admin's own titles ----------------------------------
+
+
+@admin.register(SiteIdentity)
+class SiteIdentityAdmin(CatalogueAdmin):
+    """The one identity row: it can be added once and never deleted (what it leaves blank
+    comes from settings.CATALOGUE_IDENTITY)."""
+
+    list_display = ["__str__", "government_name", "email"]
+    search_fields = ["bureau_name", "government_name"]
+    fieldsets = [
+        (None, {"fields": ["bureau_name", "government_name", "logo"]}),
+        (_("Contact"), {"fields": ["address", "email", "phone", "website"]}),
+        (_("Data licence"), {"fields": ["licence_name", "licence_url"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteIdentity.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Django's own Indonesian catalogue writes "dibawah"; ours (LOCALE_PATHS, read first) says
+# "di bawah".
+ADMIN_WORDING = [
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", 1)
+]
+
+admin.site.site_header = _("Regional Cooperation Catalogue")
+admin.site.site_title = _("Regional Cooperation Catalogue")
+admin.site.index_title = _("Catalogue management")

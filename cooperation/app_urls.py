@@ -1,5 +1,6 @@
 """The catalogue's agreement pages (namespace "cooperation")."""
 
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import downloads, feeds, reminder_views, views
@@ -11,6 +12,9 @@ follow_up_download = downloads.FollowUpDownloadView.as_view()
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    # Readers log in at /login/ (cooperation.urls) and out here, from the header's button.
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("identity/logo", views.identity_logo, name="identity_logo"),
     path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
     # A filtered list as a file: the list page's query string, plus ``lang``.
     path("agreements/export.csv", agreement_download, {"format": "csv"}, name="agreement_csv"),

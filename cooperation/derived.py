@@ -28,10 +28,12 @@ from django.db import transaction
 
 from regions.models import Region
 
+from . import caching
 from .models import (
     SEARCH_FIELDS,
     Agreement,
     AgreementRegion,
+    DataVersion,
     Participant,
     Party,
     SearchDocument,
@@ -40,8 +42,9 @@ from .search import document
 
 BATCH_SIZE = 1000
 
-# Models that hold nothing but derived data: backups leave them out (loaddata rebuilds them).
-DERIVED_MODELS = [AgreementRegion, SearchDocument]
+# Models that hold nothing but derived data: backups leave them out (loaddata rebuilds them;
+# the data version only grows, cooperation.caching).
+DERIVED_MODELS = [AgreementRegion, SearchDocument, DataVersion]
 
 _local = threading.local()
 
@@ -135,6 +138,8 @@ def rebuild_all(progress=None):
             agreements_refresh(pks[start : start + BATCH_SIZE])
         if progress:
             progress(min(start + BATCH_SIZE, len(pks)), len(pks))
+    # Bulk loads send no signals: cached aggregates are computed afresh.
+    caching.data_changed()
     return len(pks)
 
 

@@ -256,10 +256,10 @@ class AgreementFilter(django_filters.FilterSet):
         empty_label=_("Any country"),
     )
     date_from = django_filters.DateFilter(
-        label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_WIDGET
+        label=_("Date from"), field_name="date", lookup_expr="gte", widget=DATE_WIDGET
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), field_name="date", lookup_expr="lte", widget=DATE_WIDGET
+        label=_("Date to"), field_name="date", lookup_expr="lte", widget=DATE_WIDGET
     )
     year = YearFilter(label=_("Year"), field_name="date", lookup_expr="year")
     open_follow_ups = django_filters.BooleanFilter(

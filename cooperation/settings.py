@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cooperation.context_processors.identity",
             ],
         },
     },
@@ -156,6 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
+# Country names as Indonesian official usage has them (django-countries' own: "Cina").
+COUNTRIES_OVERRIDE = {"CN": _("China")}
 # Project-wide strings (templates, cooperation) live here; regions/locale is found as an app dir.
 LOCALE_PATHS = [BASE_DIR / "cooperation" / "locale"]
 TIME_ZONE = "Asia/Jakarta"
@@ -188,6 +191,7 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 # on the home page unless the login was asked for by another page.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cooperation:home"
+LOGOUT_REDIRECT_URL = "cooperation:home"
 
 # A POST with more fields than this is refused (400) before any form is built. The largest
 # legitimate form is an agreement's page with every inline at its cap (regions.admin
@@ -198,6 +202,22 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 6000
 MAX_STAFF_REQUEST_BODY = 25 * 1024 * 1024
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Who publishes the catalogue (header, footer, printouts, exports). An administrator sets these
+# in the admin ("Catalogue identity"); what is left blank there comes from here. The logo is a
+# static file path (img/logo.png); the licence is that of the catalogue's data.
+CATALOGUE_IDENTITY = {
+    "bureau_name": env_str("DJANGO_BUREAU_NAME"),
+    "government_name": env_str("DJANGO_GOVERNMENT_NAME"),
+    "logo": env_str("DJANGO_BUREAU_LOGO"),
+    "address": env_str("DJANGO_BUREAU_ADDRESS"),
+    "email": env_str("DJANGO_BUREAU_EMAIL"),
+    "phone": env_str("DJANGO_BUREAU_PHONE"),
+    "website": env_str("DJANGO_BUREAU_WEBSITE"),
+    "licence_name": env_str("DJANGO_DATA_LICENCE") or "CC BY 4.0",
+    "licence_url": env_str("DJANGO_DATA_LICENCE_URL")
+    or ("" if env_str("DJANGO_DATA_LICENCE") else "https://creativecommons.org/licenses/by/4.0/"),
+}
 
 # The catalogue is public by default; set CATALOGUE_LOGIN_REQUIRED=1 to require a login.
 CATALOGUE_LOGIN_REQUIRED = env_bool("CATALOGUE_LOGIN_REQUIRED", False)

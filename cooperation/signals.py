@@ -13,8 +13,8 @@ from django.dispatch import receiver
 
 from regions.models import Organisation, Person, Position, Region
 
-from . import derived
-from .models import Agreement, AgreementRegion, Participant, Party, Sector
+from . import caching, derived
+from .models import Agreement, AgreementRegion, DataVersion, Participant, Party, Sector
 
 # What a record shows of itself in an agreement's derived data: a save that changes none of
 # these fields changes nothing derived.
@@ -136,3 +136,25 @@ for model in WATCHED_FIELDS:
 
 pre_delete.connect(sector_deleting, sender=Sector, dispatch_uid="derived-sector-deleting")
 post_delete.connect(sector_deleted, sender=Sector, dispatch_uid="derived-sector-deleted")
+
+
+# --- The data version: cached aggregates follow every write (cooperation.caching) ---------
+
+
+def _catalogue_models():
+    from django.apps import apps
+
+    for label in ("regions", "cooperation"):
+        for model in apps.get_app_config(label).get_models():
+            if model is DataVersion or model.__name__.startswith("Historical"):
+                continue
+            yield model
+
+
+for model in _catalogue_models():
+    uid = f"data-version-{model._meta.label}"
+    post_save.connect(caching.data_changed, sender=model, dispatch_uid=f"{uid}-saved")
+    post_delete.connect(caching.data_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+m2m_changed.connect(
+    caching.data_changed, sender=Agreement.sectors.through, dispatch_uid="data-version-sectors"
+)

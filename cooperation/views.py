@@ -8,6 +8,8 @@ Visibility: anonymous visitors see published agreements only; staff also see dra
 ``CATALOGUE_LOGIN_REQUIRED`` every page asks for a login first.
 """
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -32,6 +34,7 @@ from .models import (
     FollowUp,
     Participant,
     Party,
+    SiteIdentity,
     can_see_drafts,
 )
 from .search import highlight_matches
@@ -409,3 +412,30 @@ class PersonDetailView(CatalogueMixin, DetailView):
             page_obj=self.paginate(participations),
             **kwargs,
         )
+
+
+# --- The publisher's logo -----------------------------------------------------------------
+
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
+
+
+def identity_logo(request):
+    """The logo an administrator uploaded (``SiteIdentity.logo``), for the header: public, as
+    the login page shows it too."""
+    row = SiteIdentity.objects.filter(pk=1).first()
+    suffix = Path(row.logo.name).suffix.lower() if row and row.logo else ""
+    if suffix not in LOGO_TYPES:
+        raise Http404("No logo is set.")
+    try:
+        file = row.logo.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The logo's file is missing.") from missing
+    response = FileResponse(file, content_type=LOGO_TYPES[suffix])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -95,6 +95,24 @@ def today(clock):
     return clock.today
 
 
+# --- The cache ----------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache holding only the publisher's identity from
+    settings, as a running site's warm cache does (``cooperation.caching``): a page costs no
+    query for it, and a saved ``SiteIdentity`` replaces it."""
+    from django.core.cache import cache
+
+    from cooperation import caching, identity
+
+    cache.clear()
+    cache.set(caching.identity_key(), identity.settings_identity(), caching.IDENTITY_TIMEOUT)
+    yield
+    cache.clear()
+
+
 # --- Language -------------------------------------------------------------------------------
 
 

@@ -258,7 +258,13 @@ def test_agreement_page_is_indonesian_by_default(client, translated_signing):
     assert html_lang(response) == "id"
     page = response.content.decode()
     assert '<time datetime="2023-01-30">Senin, 30 Januari 2023</time>' in page
-    for heading in ("Para pihak", "Peserta", "Jabatan pada hari itu", "Tindak lanjut", "Sumber"):
+    for heading in (
+        "Para pihak",
+        "Pejabat yang hadir",
+        "Jabatan saat itu",
+        "Tindak lanjut",
+        "Sumber",
+    ):
         assert heading in page
     assert "Kesepakatan Bersama (KSB/MoU)" in page
     assert "pihak penandatangan" in page
@@ -270,7 +276,7 @@ def test_agreement_page_is_english_for_a_browser_that_asks_for_english(client, t
     assert html_lang(response) == "en"
     page = response.content.decode()
     assert '<time datetime="2023-01-30">Monday, 30 January 2023</time>' in page
-    for heading in ("Parties", "Participants", "Position held that day", "Follow-up actions"):
+    for heading in ("Parties", "Officials present", "Position at the time", "Follow-up actions"):
         assert heading in page
     assert "joint agreement (Kesepakatan Bersama / MoU)" in page
     assert "Para pihak" not in page

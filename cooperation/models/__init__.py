@@ -29,6 +29,7 @@ from .follow_ups import (
     due_label,
     period_end,
 )
+from .identity import DataVersion, SiteIdentity
 from .monitoring import (
     EVALUATION_DUE_AFTER_MONTHS,
     Assessment,
@@ -54,6 +55,7 @@ __all__ = [
     "AgreementQuerySet",
     "Assessment",
     "Citation",
+    "DataVersion",
     "Document",
     "DuePrecision",
     "Evaluation",
@@ -64,6 +66,7 @@ __all__ = [
     "OrganisationContact",
     "Participant",
     "SearchDocument",
+    "SiteIdentity",
     "Party",
     "Recurrence",
     "ReminderKind",

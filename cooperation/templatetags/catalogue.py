@@ -80,3 +80,42 @@ def rupiah_short(amount, period=""):
 def quantity(value):
     """A quantity with the decimals it has, in the reader's language: "1.250,5"."""
     return money.quantity(value)
+
+
+BADGE_FIELDS = {"stage", "kind", "category", "status"}
+
+
+@register.simple_tag
+def badge(record, field):
+    """A record's stage, kind, category or follow-up status as a badge: the same words and
+    colours wherever it is shown (``static/css/catalogue.css``, ``.badge-<field>-<value>``)."""
+    if field not in BADGE_FIELDS:
+        raise template.TemplateSyntaxError(f"no badge for {field!r}")
+    value = getattr(record, field)
+    if not value:
+        return ""
+    label = getattr(record, f"get_{field}_display")()
+    if field == "category":
+        label = value  # KSDD, KSDPK, ...: the full name is the title
+        return format_html(
+            '<span class="badge badge-{}-{}" title="{}">{}</span>',
+            field,
+            value.lower(),
+            record.get_category_display(),
+            label,
+        )
+    return format_html(
+        '<span class="badge badge-{}-{}">{}</span>', field, value.replace("_", "-"), label
+    )
+
+
+@register.simple_tag
+def active_filters(form):
+    """How many of a filter form's fields have a value (the order of a list is no filter)."""
+    if not form.is_bound:
+        return 0
+    return sum(
+        1
+        for name in form.fields
+        if name != "order" and any(value.strip() for value in form.data.getlist(name, []))
+    )

@@ -67,7 +67,7 @@ def test_each_export_of_a_filtered_list_holds_the_pages_rows_and_no_draft(
 
     workbook = load_workbook(io.BytesIO(download(page, "Excel (XLSX)")), read_only=True)
     about, data = workbook.worksheets
-    assert ["Wilayah", "Provinsi Banten"] in [list(r) for r in about.iter_rows(values_only=True)]
+    assert ["Daerah", "Provinsi Banten"] in [list(r) for r in about.iter_rows(values_only=True)]
     data_rows = list(data.iter_rows(values_only=True))
     assert len(data_rows) - 1 == count
     assert banten_draft.title not in {row[0] for row in data_rows}
@@ -147,7 +147,7 @@ def test_staff_follow_a_region_on_the_reminder_settings_page(catalogue, page):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Pengaturan pengingat")
     expect(page.get_by_text("petugas@biro.go.id")).to_be_visible()
-    page.get_by_label("Wilayah").select_option(label="Provinsi Banten")
+    page.get_by_label("Daerah").select_option(label="Provinsi Banten")
     page.get_by_role("button", name="Ikuti").click()
 
     expect(page.get_by_role("status")).to_contain_text("Anda akan menerima pengingat ini.")

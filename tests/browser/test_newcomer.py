@@ -67,12 +67,12 @@ def test_filtering_by_a_province_includes_its_regencies_and_cities_and_keeps_the
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kerja Sama")
 
-    page.get_by_label("Wilayah").fill("36")  # a code, typed: no suggestion chosen
+    page.get_by_label("Daerah").fill("36")  # a code, typed: no suggestion chosen
     page.get_by_role("button", name="Terapkan filter").click()
 
     expect(page).to_have_url(re.compile(r"[?&]region=36(&|$)"))
     expect(page.get_by_role("heading", name="5 kerja sama ditemukan")).to_be_visible()
-    expect(page.get_by_label("Wilayah")).to_have_value("Provinsi Banten (36)")
+    expect(page.get_by_label("Daerah")).to_have_value("Provinsi Banten (36)")
     titles = []
     for number in (1, 2, 3):
         expect(page.get_by_role("navigation", name="Halaman")).to_contain_text(
@@ -83,7 +83,7 @@ def test_filtering_by_a_province_includes_its_regencies_and_cities_and_keeps_the
             page.get_by_role("link", name="Berikutnya").click()
             # The next page's link kept the filter.
             expect(page).to_have_url(re.compile(rf"region=36.*page={number + 1}"))
-            expect(page.get_by_label("Wilayah")).to_have_value("Provinsi Banten (36)")
+            expect(page.get_by_label("Daerah")).to_have_value("Provinsi Banten (36)")
     # Events of Kabupaten Serang and Kota Serang, and the province's own signing.
     assert sorted(titles) == sorted(SEED_EVENTS)
 
@@ -94,7 +94,7 @@ def test_filtering_by_a_province_includes_its_regencies_and_cities_and_keeps_the
 
 def test_filtering_by_another_province_narrows_the_list(catalogue, page):
     page.goto(catalogue.url + "/agreements/")
-    page.get_by_label("Wilayah").fill("Jawa Barat")  # a name, typed
+    page.get_by_label("Daerah").fill("Jawa Barat")  # a name, typed
     page.get_by_role("button", name="Terapkan filter").click()
 
     expect(page).to_have_url(re.compile(r"region=Jawa\+Barat"))
@@ -123,7 +123,7 @@ def test_agreement_page_shows_date_parties_and_participants_with_their_positions
     expect(parties.filter(has_text="Pemerintah Kabupaten Bandung")).to_contain_text(
         "Kabupaten Bandung"
     )
-    participants = table_rows(page, "Peserta")
+    participants = table_rows(page, "Pejabat yang hadir")
     # Ratu Tatu Chasanah signed as Bupati Serang, though another holds the post now.
     expect(participants.filter(has_text="Ratu Tatu Chasanah")).to_contain_text("Bupati Serang")
     expect(participants.filter(has_text="M Dadang Supriatna")).to_contain_text("Bupati Bandung")
@@ -134,7 +134,7 @@ def test_agreement_page_shows_date_parties_and_participants_with_their_positions
 
 def test_participant_leads_to_the_officials_positions_over_time(catalogue, page):
     page.goto(catalogue.url + SERANG_BANDUNG_PATH)
-    table_rows(page, "Peserta").get_by_role("link", name="Ratu Tatu Chasanah").click()
+    table_rows(page, "Pejabat yang hadir").get_by_role("link", name="Ratu Tatu Chasanah").click()
 
     expect(page).to_have_url(re.compile("/officials/ratu-tatu-chasanah/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Ratu Tatu Chasanah")
@@ -164,7 +164,7 @@ def test_language_switch_turns_the_page_to_english_and_back(catalogue, page):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(re.escape(SERANG_BANDUNG_PATH) + "$"))
     expect(page.locator(".facts time").first).to_have_text("Monday, 30 January 2023")
-    expect(page.get_by_role("heading", name="Participants")).to_be_visible()
+    expect(page.get_by_role("heading", name="Officials present")).to_be_visible()
     expect(page.get_by_role("heading", name="Parties")).to_be_visible()
     expect(page.get_by_role("button", name="English")).to_have_attribute("aria-pressed", "true")
     # The choice sticks while the reader moves on.
@@ -177,7 +177,7 @@ def test_language_switch_turns_the_page_to_english_and_back(catalogue, page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Kerja Sama")
     page.goto(catalogue.url + SERANG_BANDUNG_PATH)
     expect(page.locator(".facts time").first).to_have_text("Senin, 30 Januari 2023")
-    expect(page.get_by_role("heading", name="Peserta")).to_be_visible()
+    expect(page.get_by_role("heading", name="Pejabat yang hadir")).to_be_visible()
 
 
 def test_tab_reaches_the_skip_link_first_and_it_moves_focus_to_main(catalogue, page):

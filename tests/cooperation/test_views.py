@@ -129,7 +129,9 @@ def test_home_lists_stalled_agreements_and_explains_what_stalled_means(
     response = client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert [a.title for a in response.context["stalled"]] == ["Terhenti"]
-    assert "Stalled means: not ended, dated 6 months ago or earlier" in html(response)
+    assert "An agreement counts as without progress when it has not ended, is 6 months old" in html(
+        response
+    )
 
 
 # --- Agreement list -----------------------------------------------------------------------

@@ -126,7 +126,7 @@ def test_a_region_with_many_partners_shows_the_most_frequent_and_says_so(client,
     response = client.get(banten["kabupaten"].get_absolute_url())
 
     assert len(response.context["partners"]) == PREVIEW_SIZE
-    assert f"Hanya {PREVIEW_SIZE} mitra yang paling sering ditampilkan." in html(response)
+    assert f"Hanya ditampilkan {PREVIEW_SIZE} mitra dengan kerja sama terbanyak." in html(response)
 
 
 def test_an_organisation_with_many_follow_ups_links_to_all_of_them(client, banten, populated):
@@ -213,7 +213,7 @@ def test_official_page_shows_positions_over_time_and_the_post_held_at_each_agree
     assert '<time datetime="2021-02-26">Friday, 26 February 2021</time>' in page
     assert '<a href="/organisations/pemerintah-36-04/">Pemerintah Kabupaten Serang</a>' in page
     assert f'<a href="{agreement.get_absolute_url()}">MoU 2023</a>' in page
-    assert '<td data-label="Position held that day">Bupati Serang</td>' in page
+    assert '<td data-label="Position at the time">Bupati Serang</td>' in page
     assert '<td data-label="Role">signatory</td>' in page
 
 
