@@ -177,8 +177,8 @@ def test_model_names_and_choices_come_out_in_indonesian(indonesian):
     assert Agreement._meta.verbose_name == "kerja sama"
     assert FollowUp._meta.verbose_name == "tindak lanjut"
     assert str(Agreement.Kind.JOINT_AGREEMENT.label) == "Kesepakatan Bersama (KSB/MoU)"
-    assert str(Agreement.Kind.WORKING_VISIT.label) == "kunjungan kerja"
-    assert str(Agreement.Stage.EXPLORATION.label) == "penjajakan"
+    assert str(Agreement.Kind.WORKING_VISIT.label) == "Kunjungan kerja"
+    assert str(Agreement.Stage.EXPLORATION.label) == "Penjajakan"
     assert str(FollowUp.Status.PLANNED.label) == "direncanakan"
     # ...and the regions app's own catalogue (regions/locale).
     assert Region._meta.verbose_name == "wilayah"

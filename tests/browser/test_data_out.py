@@ -147,7 +147,7 @@ def test_staff_follow_a_region_on_the_reminder_settings_page(catalogue, page):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Pengaturan pengingat")
     expect(page.get_by_text("petugas@biro.go.id")).to_be_visible()
-    page.get_by_label("Daerah").select_option(label="Provinsi Banten")
+    page.get_by_role("combobox", name="Daerah").select_option(label="Provinsi Banten")
     page.get_by_role("button", name="Ikuti").click()
 
     expect(page.get_by_role("status")).to_contain_text("Anda akan menerima pengingat ini.")

@@ -43,7 +43,7 @@ def test_home_page_shows_counts_and_latest_agreements(catalogue, page):
     expect(page.locator(".lead")).to_contain_text("5 kerja sama")
     by_stage = table_rows(page, "Menurut tahap")
     expect(by_stage.filter(has_text="Penjajakan")).to_contain_text("3")
-    expect(by_stage.filter(has_text="Kesepakatan Bersama ditandatangani")).to_contain_text("2")
+    expect(by_stage.filter(has_text="KSB ditandatangani")).to_contain_text("2")
     by_category = table_rows(page, "Menurut kategori")
     expect(by_category.filter(has_text="KSDD")).to_contain_text("4")
     expect(by_category.filter(has_text="KSDLL")).to_contain_text("1")
@@ -78,7 +78,7 @@ def test_filtering_by_a_province_includes_its_regencies_and_cities_and_keeps_the
         expect(page.get_by_role("navigation", name="Halaman")).to_contain_text(
             f"Halaman {number} dari 3"
         )
-        titles += page.locator("table.agreements tbody tr td:nth-child(2) a").all_inner_texts()
+        titles += page.locator("table.agreements tbody tr th a").all_inner_texts()
         if number < 3:
             page.get_by_role("link", name="Berikutnya").click()
             # The next page's link kept the filter.

@@ -27,7 +27,7 @@ def first_sheet(response):
     return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
 
 
-def test_without_an_identity_the_catalogue_shows_its_own_name_and_the_default_licence(client):
+def test_without_an_identity_the_catalogue_shows_its_own_name_and_the_default_licence(client, db):
     page = html(client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en"))
 
     assert '<span class="brand-name">Regional Cooperation Catalogue</span>' in page
