@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0009_follow_ups_fit_real_work'),
+        ('cooperation', '0011_signatories_per_party'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
