@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0011_signatories_per_party'),
+        ('cooperation', '0013_published_region_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
