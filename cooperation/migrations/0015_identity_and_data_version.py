@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0013_published_region_links'),
+        ('cooperation', '0014_monitoring_and_evaluation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
