@@ -150,8 +150,8 @@ def test_agreement_page_queries_do_not_grow_with_officials(
     for _ in range(rows):
         make_participant(ksb, party=serang)
     # agreement, parties, participants, sectors, terms, follow-ups, followed by, citations,
-    # documents
-    with django_assert_num_queries(9):
+    # documents, evaluations
+    with django_assert_num_queries(10):
         client.get(ksb.get_absolute_url())
 
 
