@@ -2,6 +2,7 @@
 through every write path: the ORM, admin pages with inlines, deletions, renames, history
 reverts, loaddata, and bulk loads followed by the rebuild command."""
 
+import importlib
 import io
 
 import pytest
@@ -225,3 +226,28 @@ def test_on_postgresql_the_region_filter_uses_the_links_index(banten, make_agree
 
     assert "agreement_region_once" in plan
     assert "Unique" not in plan and "HashAggregate" not in plan
+
+
+def test_upgrading_renames_the_capitals_province_and_its_agreements_search_words(
+    make_province, make_agreement
+):
+    from django.apps import apps
+
+    from cooperation.apps import fill_missing_derived_data
+
+    renaming = importlib.import_module("cooperation.migrations.0016_capital_province_renamed")
+    jakarta = make_province(code="31", name="Daerah Khusus Ibukota Jakarta")
+    agreement = make_agreement(venue="Balai Kota", venue_region=jakarta)
+    assert list(Agreement.objects.search("ibukota")) == [agreement]
+
+    renaming.forwards(apps, None)
+    fill_missing_derived_data(using="default")  # what migrate does at its end
+
+    jakarta.refresh_from_db()
+    assert str(jakarta) == "Provinsi Daerah Khusus Jakarta"
+    assert list(Agreement.objects.search("ibukota")) == []
+    assert list(Agreement.objects.search("jakarta")) == [agreement]
+    call_command("rebuild_derived", "--check", stdout=io.StringIO())
+    renaming.backwards(apps, None)
+    fill_missing_derived_data(using="default")
+    assert list(Agreement.objects.search("ibukota")) == [agreement]

@@ -122,6 +122,16 @@ def test_command_writes_sorted_natural_key_objects_from_the_csv(tmp_path):
     ]
 
 
+def test_command_gives_the_capitals_province_the_name_the_law_gives_it(tmp_path):
+    source = write_csv(tmp_path / "data", [("31", "Daerah Khusus Ibukota Jakarta")], [])
+    output = tmp_path / "regions.json"
+
+    build(source, output)
+
+    [jakarta] = json.loads(output.read_text("utf-8"))
+    assert jakarta["fields"]["name"] == "Daerah Khusus Jakarta"
+
+
 def test_command_output_is_identical_whatever_the_input_order(tmp_path):
     first = tmp_path / "first.json"
     second = tmp_path / "second.json"
@@ -238,6 +248,8 @@ def test_committed_fixture_regions_show_as_people_say_them(all_regions):
     assert str(Region.objects.get(code="32.04")) == "Kabupaten Bandung"
     assert str(Region.objects.get(code="32.73")) == "Kota Bandung"
     assert str(Region.objects.get(code="36.04.09")) == "Kecamatan Ciruas"
+    # Renamed by Undang-Undang Nomor 2 Tahun 2024, after idn-area-data was published.
+    assert str(Region.objects.get(code="31")) == "Provinsi Daerah Khusus Jakarta"
 
 
 def test_committed_fixture_regions_pass_model_validation(all_regions):

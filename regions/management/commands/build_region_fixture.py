@@ -26,6 +26,10 @@ DISTRICT_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 # "Kabupaten Serang", "Kabupaten Administrasi Kepulauan Seribu", "Kota Serang".
 KIND_BY_PREFIX = {"Kabupaten": Region.Kind.REGENCY, "Kota": Region.Kind.CITY}
 
+# Names the law has changed since idn-area-data was published, by code. Undang-Undang Nomor 2
+# Tahun 2024 renamed the capital's province "Provinsi Daerah Khusus Jakarta".
+RENAMED = {"31": "Daerah Khusus Jakarta"}
+
 
 def _read_rows(path, columns):
     if not path.is_file():
@@ -51,7 +55,7 @@ def region_objects(directory):
             raise CommandError(f"provinces.csv line {line}: code {code} appears twice.")
         objects[code] = {
             "code": code,
-            "name": name,
+            "name": RENAMED.get(code, name),
             "kind": Region.Kind.PROVINCE.value,
             "province": None,
             "regency": None,
