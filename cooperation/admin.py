@@ -59,6 +59,14 @@ from .services import agreement_restore_parts, follow_up_schedule
 # --- Agreement list filters --------------------------------------------------------------
 
 
+class PublishedListFilter(admin.BooleanFieldListFilter):
+    """The published flag's filter, titled for what it sorts by ("Berdasarkan status terbit")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("publication status")
+
+
 class CategoryListFilter(admin.SimpleListFilter):
     """KSDD, KSDPK, KSDPL or KSDLL: the stored category (derived from the parties)."""
 
@@ -420,7 +428,7 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
         YearListFilter,
         RegionListFilter,
         PartnerListFilter,
-        "is_published",
+        ("is_published", PublishedListFilter),
     ]
     # The search itself is get_search_results'; search_fields only shows the search box.
     search_fields = ["title"]

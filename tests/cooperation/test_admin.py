@@ -15,7 +15,7 @@ from cooperation.models import (
     Source,
 )
 from regions.models import Organisation
-from tests.helpers import admin_url, change_form_data, changelist, count_queries
+from tests.helpers import admin_url, change_form_data, changelist, count_queries, html
 
 PDF = b"%PDF-1.4\n%test\n"
 
@@ -395,6 +395,29 @@ def test_history_lists_a_change_with_its_user_and_revert_restores_it(
     agreement.refresh_from_db()
     assert agreement.title == "Judul asli"
     assert agreement.history.count() == 3
+
+
+def test_history_in_indonesian_names_its_columns_and_shows_a_dash_for_what_is_unknown(
+    superuser_client, make_agreement
+):
+    agreement = make_agreement()  # made outside the admin: no user, no reason
+
+    page = superuser_client.get(
+        admin_url(Agreement, "history", agreement.pk), HTTP_ACCEPT_LANGUAGE="id"
+    )
+
+    cells = [cell.strip() for cell in html(page).split("<td>")]
+    assert "Perubahan</th>" in page.content.decode()
+    assert "None" not in page.content.decode()
+    assert sum(cell.startswith("—") for cell in cells) == 2  # changed by, change reason
+
+
+def test_the_published_filter_is_titled_by_publication_status(superuser_client, admin_catalogue):
+    indonesian = superuser_client.get(admin_url(Agreement, "changelist"), HTTP_ACCEPT_LANGUAGE="id")
+    english = superuser_client.get(admin_url(Agreement, "changelist"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "Berdasarkan status terbit" in indonesian.content.decode()
+    assert "By publication status" in english.content.decode()
 
 
 # --- Sectors, sources, follow-ups -----------------------------------------------------------
