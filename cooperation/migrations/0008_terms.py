@@ -5,6 +5,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from cooperation.group_permissions import grant
+
 
 # The Editor group edits terms as it edits the other parts of an agreement (add, change, view,
 # delete; view their history); the Viewer group views them and their history.
@@ -12,35 +14,7 @@ GROUP_PERMISSIONS = {
     "Editor": ["add_term", "change_term", "view_term", "delete_term", "view_historicalterm"],
     "Viewer": ["view_term", "view_historicalterm"],
 }
-
-
-def _groups_and_permissions(apps):
-    from django.contrib.auth.management import create_permissions
-
-    app_config = apps.get_app_config("cooperation")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name__in=list(GROUP_PERMISSIONS)):
-        codenames = GROUP_PERMISSIONS[group.name]
-        permissions = Permission.objects.filter(
-            content_type__app_label="cooperation", codename__in=codenames
-        )
-        if permissions.count() != len(codenames):
-            raise RuntimeError(f"Permissions missing for the {group.name} group: {codenames}")
-        yield group, permissions
-
-
-def allow_terms(apps, schema_editor):
-    for group, permissions in _groups_and_permissions(apps):
-        group.permissions.add(*permissions)
-
-
-def forbid_terms(apps, schema_editor):
-    for group, permissions in _groups_and_permissions(apps):
-        group.permissions.remove(*permissions)
+allow_terms, forbid_terms = grant(GROUP_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -28,6 +28,8 @@ CATALOGUE_MODELS = {
         "citation",
         "document",
         "term",
+        "evaluation",
+        "followupoccurrence",
     ],
 }
 
@@ -71,7 +73,15 @@ def draft_agreement(make_agreement, make_follow_up):
 # --- What the migration creates -------------------------------------------------------------
 
 
-AGREEMENT_PARTS = ["party", "participant", "followup", "citation", "document", "term"]
+AGREEMENT_PARTS = [
+    "party",
+    "participant",
+    "followup",
+    "citation",
+    "document",
+    "term",
+    "evaluation",
+]
 
 
 @pytest.mark.django_db
@@ -106,12 +116,18 @@ def test_groups_migrations_are_reversible_and_can_run_again():
     groups = importlib.import_module("cooperation.migrations.0003_editor_and_viewer_groups")
     parts = importlib.import_module("cooperation.migrations.0004_editor_may_delete_agreement_parts")
     terms = importlib.import_module("cooperation.migrations.0008_terms")
-    state = MigrationExecutor(connection).loader.project_state(("cooperation", "0008_terms"))
+    monitoring = importlib.import_module("cooperation.migrations.0017_groups_monitor_and_evaluate")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("cooperation", "0017_groups_monitor_and_evaluate")
+    )
     assert all(operation.reversible for operation in groups.Migration.operations)
     assert all(operation.reversible for operation in parts.Migration.operations)
     assert all(operation.reversible for operation in terms.Migration.operations)
+    assert all(operation.reversible for operation in monitoring.Migration.operations)
     editor_before = codenames("Editor")
 
+    monitoring.forbid_monitoring(state.apps, None)
+    assert not {"add_evaluation", "change_followupoccurrence"} & codenames("Editor")
     terms.forbid_terms(state.apps, None)
     assert not {"add_term", "delete_term"} & codenames("Editor")
     parts.forbid_deleting_parts(state.apps, None)
@@ -126,6 +142,7 @@ def test_groups_migrations_are_reversible_and_can_run_again():
     parts.allow_deleting_parts(state.apps, None)
     terms.allow_terms(state.apps, None)
     terms.allow_terms(state.apps, None)
+    monitoring.allow_monitoring(state.apps, None)
     assert codenames("Editor") == editor_before
     assert Group.objects.filter(name="Viewer").count() == 1
 
