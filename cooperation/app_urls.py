@@ -16,6 +16,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("identity/logo", views.identity_logo, name="identity_logo"),
     path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path(
+        "statistics/<slug:chart>.csv",
+        downloads.StatisticsDownloadView.as_view(),
+        name="statistics_csv",
+    ),
     # A filtered list as a file: the list page's query string, plus ``lang``.
     path("agreements/export.csv", agreement_download, {"format": "csv"}, name="agreement_csv"),
     path("agreements/export.xlsx", agreement_download, {"format": "xlsx"}, name="agreement_xlsx"),

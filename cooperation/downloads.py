@@ -7,14 +7,14 @@ staff only, as the page does. Invalid filters answer 400 with the page's message
 """
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
-from . import reports
+from . import reports, statistics
 from .exports import AGREEMENT_COLUMNS, FOLLOW_UP_COLUMNS, Export, csv_lines, xlsx_file
 from .models import today
 from .selectors import filtered_agreements, filtered_follow_ups
@@ -139,3 +139,26 @@ class FactSheetView(LanguageMixin, CatalogueMixin, View):
         content = reports.fact_sheet_pdf(request, agreement)
         response = HttpResponse(content, content_type=PDF_TYPE)
         return _attachment(response, f"{agreement.slug}.pdf")
+
+
+class StatisticsDownloadView(LanguageMixin, CatalogueMixin, View):
+    """A chart's table of the statistics page as CSV, with the page's filters."""
+
+    def get(self, request, chart):
+        if chart not in statistics.CHART_SLUGS:
+            raise Http404("No such chart.")
+        filterset = statistics.statistics_filterset(request)
+        if not filterset.is_valid():
+            return render(
+                request,
+                "cooperation/invalid_filters.html",
+                {"form": filterset.form, "list_url_name": "cooperation:statistics"},
+                status=400,
+            )
+        charts = statistics.build_charts(
+            statistics.statistics_numbers(filterset), statistics.applied_filters(filterset)
+        )
+        found = next(item for item in charts if item.slug == chart)
+        response = HttpResponse(content_type=CSV_TYPE)
+        statistics.write_csv(found, response)
+        return _attachment(response, _filename(f"{_('Statistics')} {found.title}", "csv"))

@@ -24,7 +24,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Agreement, FollowUp, Party
+from .models import Agreement, FollowUp, Party, Term
 from .search import query_terms
 from .selectors import reader, visible_foreign_countries, visible_sectors
 
@@ -272,6 +272,11 @@ class AgreementFilter(django_filters.FilterSet):
         method="filter_evaluation_due",
         widget=forms.CheckboxInput,
     )
+    money_terms = django_filters.BooleanFilter(
+        label=_("Has money terms (payment, aid or compensation)"),
+        method="filter_money_terms",
+        widget=forms.CheckboxInput,
+    )
     order = django_filters.OrderingFilter(
         label=_("Order by"),
         # "stage" orders by the life cycle (AgreementQuerySet.with_stage_order), not by name.
@@ -303,14 +308,19 @@ class AgreementFilter(django_filters.FilterSet):
             "year",
             "open_follow_ups",
             "evaluation_due",
+            "money_terms",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, only=None, **kwargs):
+        """``only``: the names of the filters to offer and apply (the statistics page offers
+        the region, the year and the category); every filter by default."""
         super().__init__(*args, **kwargs)
         # Choices follow what this reader may know of (cooperation/selectors.py).
         self.filters["country"].extra["choices"] = partial(
             visible_foreign_countries, reader(self.request)
         )
+        if only is not None:
+            self.filters = {name: self.filters[name] for name in only}
 
     def show_facets(self, facets):
         """Put the number of current results beside each stage, kind, category and sector
@@ -364,6 +374,11 @@ class AgreementFilter(django_filters.FilterSet):
     def filter_evaluation_due(self, queryset, name, value):
         return queryset.evaluation_due() if value else queryset
 
+    def filter_money_terms(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(Term.objects.money().filter(agreement=OuterRef("pk"))))
+
 
 class FollowUpFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
@@ -393,10 +408,29 @@ class FollowUpFilter(django_filters.FilterSet):
     due_to = django_filters.DateFilter(
         label=_("Due until"), field_name="due_date", lookup_expr="lte", widget=DATE_WIDGET
     )
+    # The agreement's year and category, as the agreement list and the statistics take them.
+    year = YearFilter(
+        label=_("Year of the agreement"), field_name="agreement__date", lookup_expr="year"
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category of the agreement"),
+        choices=Agreement.Category.choices,
+        field_name="agreement__category",
+        empty_label=_("All categories"),
+    )
 
     class Meta:
         model = FollowUp
-        fields = ["status", "overdue", "responsible", "region", "due_from", "due_to"]
+        fields = [
+            "status",
+            "overdue",
+            "responsible",
+            "region",
+            "due_from",
+            "due_to",
+            "year",
+            "category",
+        ]
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset

@@ -24,7 +24,7 @@ from django_filters.views import FilterView
 
 from regions.models import Organisation, Position, Region, Tenure
 
-from . import selectors
+from . import selectors, statistics
 from .filters import AgreementFilter, FollowUpFilter
 from .models import (
     EVALUATION_DUE_AFTER_MONTHS,
@@ -128,6 +128,21 @@ class HomeView(CatalogueMixin, TemplateView):
             stalled_months=STALLED_AFTER_MONTHS,
             **kwargs,
         )
+
+
+class StatisticsView(CatalogueMixin, TemplateView):
+    """Charts of the agreements the reader may see, filtered as the list is
+    (cooperation/statistics.py); invalid filters show the form's errors and no chart."""
+
+    template_name = "cooperation/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        filterset = statistics.statistics_filterset(self.request)
+        charts = []
+        if filterset.is_valid():
+            base = statistics.applied_filters(filterset)
+            charts = statistics.build_charts(statistics.statistics_numbers(filterset), base)
+        return super().get_context_data(filter=filterset, charts=charts, **kwargs)
 
 
 class AgreementListView(CatalogueMixin, FilterView):

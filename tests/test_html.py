@@ -29,6 +29,9 @@ def catalogue_urls():
         reverse("cooperation:followup_list"),
         reverse("cooperation:followup_list") + "?status=nonsense",
         reverse("regions:region_list"),
+        reverse("cooperation:statistics"),
+        reverse("cooperation:statistics") + "?region=36&year=2025",
+        reverse("cooperation:statistics") + "?year=abc",
         reverse("cooperation:agreement_list") + "?page=999",  # 404 page
         reverse("login"),
         reverse("cooperation:agreement_csv") + "?year=abc",  # 400: the export's filter errors

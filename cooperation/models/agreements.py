@@ -53,6 +53,24 @@ def can_see_drafts(user):
     return user.is_authenticated and user.is_staff
 
 
+def in_force_condition(on):
+    """The rule for an agreement in force on ``on``, as a condition (for a filter or a
+    conditional count): signed (a joint or cooperation agreement signed, or in
+    implementation), its validity begun and not ended. The rule of the life cycle (issue 7
+    item 5) replaces this once it lands."""
+    return (
+        Q(
+            stage__in=[
+                AgreementStage.JOINT_AGREEMENT_SIGNED,
+                AgreementStage.COOPERATION_AGREEMENT_SIGNED,
+                AgreementStage.IMPLEMENTATION,
+            ]
+        )
+        & (Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    )
+
+
 class AgreementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -134,26 +152,23 @@ class AgreementQuerySet(models.QuerySet):
             .exclude(Exists(recent_successors))
         )
 
+    def in_force(self, on=None):
+        """Agreements in force on ``on`` (default today): signed (a joint or cooperation
+        agreement signed, or in implementation), their validity begun and not ended
+        (``in_force_condition``)."""
+        return self.filter(in_force_condition(on or today()))
+
     def evaluation_due(self, on=None, months=EVALUATION_DUE_AFTER_MONTHS):
         """Agreements in force on ``on`` (default today) with no evaluation in the last
         ``months`` months, that have been in force at least that long (a new agreement is not
         due one yet), with ``last_evaluated_on`` and ``in_force_since`` annotated.
 
-        In force: signed (a joint or cooperation agreement signed, or in implementation), its
-        validity begun and not ended. The rule of the life cycle (issue 7 item 5) replaces this
-        once it lands."""
+        In force: ``in_force``."""
         on = on or today()
         cutoff = months_before(on, months)
         evaluations = Evaluation.objects.filter(agreement=OuterRef("pk"))
         in_force = (
-            self.filter(
-                stage__in=[
-                    AgreementStage.JOINT_AGREEMENT_SIGNED,
-                    AgreementStage.COOPERATION_AGREEMENT_SIGNED,
-                    AgreementStage.IMPLEMENTATION,
-                ]
-            )
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+            self.in_force(on)
             .alias(in_force_since=Coalesce("valid_from", "date"))
             .filter(in_force_since__lte=cutoff)
         )

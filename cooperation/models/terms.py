@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -64,6 +65,34 @@ class TermQuerySet(models.QuerySet):
     def yearly(self):
         """Money terms that recur: paid each month or each year."""
         return self.money().filter(period__in=list(TIMES_A_YEAR))
+
+    def totals_by_year(self):
+        """The money terms' totals by their agreement's year, in one grouped query: rows of
+        (year, total a year of the recurring amounts, total of the one-off amounts, number of
+        agreements), oldest year first; agreements without a date are left out. A month's
+        amount counts twelve times, as ``Term.yearly_amount`` counts it."""
+        money = DecimalField(max_digits=22, decimal_places=2)
+        yearly = Case(
+            *(
+                When(period=period, then=F("amount") * times)
+                for period, times in TIMES_A_YEAR.items()
+            ),
+            default=Value(None),
+            output_field=money,
+        )
+        return (
+            self.money()
+            .filter(agreement__date__isnull=False)
+            .order_by()
+            .annotate(year=ExtractYear("agreement__date"))
+            .values_list("year")
+            .annotate(
+                yearly=Sum(yearly, output_field=money),
+                once=Sum("amount", filter=Q(period=TermPeriod.ONCE), output_field=money),
+                agreements=Count("agreement", distinct=True),
+            )
+            .order_by("year")
+        )
 
 
 class Term(models.Model):

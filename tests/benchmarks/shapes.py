@@ -175,6 +175,11 @@ def public_pages(catalogue):
     ]
     result = [
         Shape("home", reverse("cooperation:home")),
+        Shape("statistics", reverse("cooperation:statistics")),
+        Shape(
+            "statistics, province", reverse("cooperation:statistics") + f"?region={province.code}"
+        ),
+        Shape("statistics, year", reverse("cooperation:statistics") + f"?year={catalogue.year}"),
         Shape("agreements", agreements, compare="admin agreements", throughput=True),
     ]
     for label, public, admin in filters:
