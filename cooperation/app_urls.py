@@ -34,6 +34,8 @@ urlpatterns = [
     ),
     path("documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document_download"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="followup_list"),
+    path("network/", views.NetworkView.as_view(), name="network"),
+    path("network/<str:code>/", views.NetworkView.as_view(), name="network_province"),
     path("pick/regions/", views.RegionPickerView.as_view(), name="pick_region"),
     path("pick/organisations/", views.OrganisationPickerView.as_view(), name="pick_organisation"),
     path("follow-ups/export.csv", follow_up_download, {"format": "csv"}, name="followup_csv"),

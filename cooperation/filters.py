@@ -24,7 +24,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Agreement, FollowUp, Party, Term
+from .models import Agreement, AgreementRegion, FollowUp, Party, Term
 from .search import query_terms
 from .selectors import reader, visible_foreign_countries, visible_sectors
 
@@ -224,6 +224,15 @@ class AgreementFilter(django_filters.FilterSet):
         ),
         **REGION_LOOKUP,
     )
+    partner_region = LookupFilter(
+        label=_("Together with region"),
+        method="filter_partner_region",
+        help_text=_(
+            "Only agreements that also concern this region: with Region, the cooperation "
+            "between the two regions."
+        ),
+        **REGION_LOOKUP,
+    )
     partner = LookupFilter(
         label=_("Partner organisation"),
         method="filter_partner",
@@ -297,6 +306,7 @@ class AgreementFilter(django_filters.FilterSet):
         fields = [
             "q",
             "region",
+            "partner_region",
             "partner",
             "kind",
             "stage",
@@ -349,6 +359,13 @@ class AgreementFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.for_region(value) if value else queryset
+
+    def filter_partner_region(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(AgreementRegion.objects.filter(agreement=OuterRef("pk"), region=value))
+        )
 
     def filter_partner(self, queryset, name, value):
         if not value:

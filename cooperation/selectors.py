@@ -341,17 +341,21 @@ def follow_up_list(user):
     )
 
 
-def filtered_agreements(request, params=None, user=None):
+def filtered_agreements(request, params=None, user=None, only=None):
     """The list page's filter set (over ``params``, by default the query string) on the
-    agreements the request's user (or ``user``) may see."""
+    agreements the request's user (or ``user``) may see; with ``only`` (filter names), just
+    those filters, in its form and its results (the network page offers two)."""
     # cooperation.filters asks this module for its choices: import it when used.
     from .filters import AgreementFilter
 
-    return AgreementFilter(
+    filterset = AgreementFilter(
         request.GET if params is None else params,
         queryset=agreement_list(user or request.user),
         request=request,
     )
+    if only is not None:
+        filterset.filters = {name: filterset.filters[name] for name in only}
+    return filterset
 
 
 def filtered_follow_ups(request, params=None, user=None):

@@ -24,7 +24,7 @@ from django_filters.views import FilterView
 
 from regions.models import Organisation, Position, Region, Tenure
 
-from . import selectors, statistics
+from . import network, selectors, statistics
 from .filters import AgreementFilter, FollowUpFilter
 from .models import (
     EVALUATION_DUE_AFTER_MONTHS,
@@ -241,6 +241,29 @@ class FollowUpListView(CatalogueMixin, FilterView):
                 ("cooperation:followup_csv", _("CSV")),
                 ("cooperation:followup_xlsx", _("Excel (XLSX)")),
             ],
+            **kwargs,
+        )
+
+
+# --- The cooperation network --------------------------------------------------------------
+
+
+class NetworkView(CatalogueMixin, TemplateView):
+    """Which regions and partners cooperate with which: nationally, or within the province
+    ``code``, filtered by year and category with the agreement list's filters; and the map
+    of the provinces (cooperation/network.py)."""
+
+    template_name = "cooperation/network.html"
+
+    def get_context_data(self, **kwargs):
+        province = None
+        if "code" in self.kwargs:
+            province = get_object_or_404(Region.objects.provinces(), code=self.kwargs["code"])
+        filterset = selectors.filtered_agreements(self.request, only=network.NETWORK_FILTERS)
+        return super().get_context_data(
+            filter=filterset,
+            province=province,
+            network=network.cooperation_network(self.request.user, filterset, province),
             **kwargs,
         )
 

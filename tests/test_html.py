@@ -32,6 +32,8 @@ def catalogue_urls():
         reverse("cooperation:statistics"),
         reverse("cooperation:statistics") + "?region=36&year=2025",
         reverse("cooperation:statistics") + "?year=abc",
+        reverse("cooperation:network"),
+        reverse("cooperation:network_province", args=["36"]) + "?year=abc&category=KSDD",
         reverse("cooperation:agreement_list") + "?page=999",  # 404 page
         reverse("login"),
         reverse("cooperation:agreement_csv") + "?year=abc",  # 400: the export's filter errors

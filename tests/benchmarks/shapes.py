@@ -158,6 +158,7 @@ def public_pages(catalogue):
     from django.urls import reverse
 
     agreements = reverse("cooperation:agreement_list")
+    network = reverse("cooperation:network")
     province, regency = catalogue.province, catalogue.regency
     filters = [
         ("region (province)", f"region={province.code}", f"region={province.code}"),
@@ -206,6 +207,9 @@ def public_pages(catalogue):
             reverse("cooperation:calendar") + f"?organisation={catalogue.government.slug}",
         ),
         Shape("regions", reverse("regions:region_list")),
+        Shape("network", network, throughput=True),
+        Shape("network, year and category", f"{network}?year={catalogue.year}&category=KSDD"),
+        Shape("network, province", reverse("cooperation:network_province", args=[province.code])),
         Shape("region, province", province.get_absolute_url()),
         Shape("region, regency", regency.get_absolute_url()),
         Shape("organisation", catalogue.government.get_absolute_url()),

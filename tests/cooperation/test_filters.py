@@ -67,6 +67,23 @@ def test_partner_filter_by_organisation_slug(client, banten, elsewhere, make_agr
     assert titles(client, partner=elsewhere.slug) == ["Dengan Bengkulu"]
 
 
+def test_together_with_region_keeps_the_agreements_that_concern_both_regions(
+    client, banten, elsewhere, make_agreement
+):
+    make_agreement(title="Serang dan Bengkulu", parties=[banten["pemkab"], elsewhere])
+    make_agreement(title="Provinsi dan Bengkulu", parties=[banten["pemprov"], elsewhere])
+    make_agreement(title="Kota dan Kabupaten", parties=[banten["pemkot"], banten["bappeda"]])
+
+    assert titles(client, region="36.04", partner_region="17") == ["Serang dan Bengkulu"]
+    assert sorted(titles(client, region="36", partner_region="17.71")) == [
+        "Provinsi dan Bengkulu",
+        "Serang dan Bengkulu",
+    ]
+    assert titles(client, region="36.73", partner_region="36.04") == ["Kota dan Kabupaten"]
+    response = client.get(reverse("cooperation:agreement_list"), {"partner_region": "Nowhere"})
+    assert "partner_region" in response.context["filter"].errors
+
+
 def test_kind_stage_and_sector_filters(client, make_agreement, make_sector):
     tourism = make_sector(slug="pariwisata", name="Pariwisata")
     make_agreement(
