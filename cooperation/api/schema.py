@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from ..filters import AgreementFilter, FollowUpFilter
 
 KEYED_FILTERS = {
-    AgreementFilter: ["region", "partner", "country", "sector"],
+    AgreementFilter: ["region", "partner_region", "partner", "country", "sector"],
     FollowUpFilter: ["region", "responsible"],
 }
 
