@@ -11,7 +11,9 @@ process at once, before it commits.
 
 ``cached_identity`` is read by every page, so it does not ask the database for the version: a
 change of the identity seen by this process refreshes it at once, another process's within
-``IDENTITY_TIMEOUT`` seconds.
+``IDENTITY_TIMEOUT`` seconds. ``cached_briefly`` does the same for other small values that every
+list page reads (the filters' choices of sectors and countries): a write seen by this process
+refreshes them at once, another process's within ``BRIEF_TIMEOUT`` seconds.
 """
 
 import hashlib
@@ -25,6 +27,7 @@ from .models.identity import SINGLETON_PK
 
 AGGREGATE_TIMEOUT = 24 * 60 * 60
 IDENTITY_TIMEOUT = 60
+BRIEF_TIMEOUT = 60
 
 _generations = itertools.count(1)
 _generation = 0
@@ -63,3 +66,12 @@ def identity_key():
 
 def cached_identity(compute):
     return cache.get_or_set(identity_key(), compute, IDENTITY_TIMEOUT)
+
+
+def cached_briefly(name, compute, timeout=BRIEF_TIMEOUT):
+    """``compute()``, cached under ``name`` without asking the database for the data version:
+    recomputed after any write this process sees, and at the latest after ``timeout`` seconds
+    (a write made by another process). For small values that every page reads; ``name`` must
+    say everything the value depends on besides the data (the reader's kind, the language)."""
+    digest = hashlib.sha256(name.encode()).hexdigest()[:32]
+    return cache.get_or_set(f"brief:{_generation}:{digest}", compute, timeout)

@@ -11,7 +11,6 @@ Bad input becomes a form error, never a database error: text fields reject NUL c
 import datetime
 import functools
 import re
-from functools import partial
 
 import django_filters
 from django import forms
@@ -26,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from . import selectors
 from .models import Agreement, AgreementRegion, FollowUp, Party, Term
 from .search import query_terms
-from .selectors import reader, visible_foreign_countries, visible_sectors
+from .selectors import filter_choices, reader, visible_sectors
 
 
 class DateInput(forms.DateInput):
@@ -74,6 +73,39 @@ class SafeModelChoiceField(forms.ModelChoiceField):
 
 class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SafeModelChoiceField
+
+
+class ReaderChoices:
+    """A field's choices for one reader, found when the field is rendered or validated (not
+    when the form is built: exports and the API never render it), from
+    ``selectors.filter_choices``; ``first`` goes before them (a select's empty choice). The
+    form's copy of the field shares it rather than copying the reader."""
+
+    def __init__(self, user, kind, first=()):
+        self.user, self.kind, self.first = user, kind, list(first)
+
+    def __call__(self):
+        return [*self.first, *filter_choices(self.user)[self.kind]]
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class CachedChoicesModelChoiceFilter(SafeModelChoiceFilter):
+    """A record filter whose select lists cached choices (``ReaderChoices``) instead of
+    reading its queryset on every page; the value chosen is still looked up in the queryset."""
+
+    def __init__(self, *args, choices_kind, **kwargs):
+        self.choices_kind = choices_kind
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            field = super().field
+            user = reader(getattr(self.parent, "request", None))
+            field.choices = ReaderChoices(user, self.choices_kind, [("", field.empty_label)])
+        return self._field
 
 
 class SearchField(forms.CharField):
@@ -251,9 +283,10 @@ class AgreementFilter(django_filters.FilterSet):
         method="filter_category",
         empty_label=_("All categories"),
     )
-    sector = SafeModelChoiceFilter(
+    sector = CachedChoicesModelChoiceFilter(
         label=_("Sector"),
         queryset=known_sectors,
+        choices_kind="sectors",
         to_field_name="slug",
         field_name="sectors",
         empty_label=_("All sectors"),
@@ -326,9 +359,7 @@ class AgreementFilter(django_filters.FilterSet):
         the region, the year and the category); every filter by default."""
         super().__init__(*args, **kwargs)
         # Choices follow what this reader may know of (cooperation/selectors.py).
-        self.filters["country"].extra["choices"] = partial(
-            visible_foreign_countries, reader(self.request)
-        )
+        self.filters["country"].extra["choices"] = ReaderChoices(reader(self.request), "countries")
         if only is not None:
             self.filters = {name: self.filters[name] for name in only}
 
@@ -336,13 +367,8 @@ class AgreementFilter(django_filters.FilterSet):
         """Put the number of current results beside each stage, kind, category and sector
         choice: "in implementation (12)". ``facets`` comes from selectors.agreement_facets."""
         form = self.form
-        for name, counts in facets.items():
+        for name, counts in facets.items():  # sectors by slug
             field = form.fields[name]
-            if name == "sector":
-                field.label_from_instance = lambda sector, counts=counts: _facet_label(
-                    sector, counts.get(sector.slug, 0)
-                )
-                continue
             field.choices = [
                 (value, _facet_label(label, counts.get(value, 0)) if value else label)
                 for value, label in field.choices

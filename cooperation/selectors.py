@@ -22,10 +22,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, When
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django_countries import countries
 
 from regions.models import INDONESIA, Organisation, Person, Region
 
+from . import caching
 from .models import (
     Agreement,
     AgreementRegion,
@@ -109,6 +111,23 @@ def visible_foreign_countries(user):
         .distinct()
     )
     return [(code, name) for code, name in countries if code in codes]
+
+
+def filter_choices(user):
+    """The record choices of the agreement list's filters for ``user``, in the current language:
+    {"sectors": [(slug, name)], "countries": [(code, name)]}. Every list page shows them, and
+    finding them (what the reader may know of) costs two queries and a translation of every
+    country's name, so they are cached briefly (``caching.cached_briefly``): no query when warm."""
+    user = reader(user)
+
+    def compute():
+        return {
+            "sectors": [(sector.slug, str(sector)) for sector in visible_sectors(user)],
+            "countries": [(code, str(name)) for code, name in visible_foreign_countries(user)],
+        }
+
+    name = f"filter-choices:{can_see_drafts(user)}:{get_language()}"
+    return caching.cached_briefly(name, compute)
 
 
 # --- Counts and pages over stored derived data (cooperation.derived) ------------------------

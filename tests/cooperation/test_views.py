@@ -622,3 +622,16 @@ def test_a_list_within_the_count_limit_is_counted_exactly_with_facets(
     assert "3 agreements found" in page and "More than" not in page
     assert "Page 1 of 2 Next" in page
     assert "in implementation (3)" in page
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_agreement_list_reads_its_filter_choices_from_the_cache_once_warm(
+    client, many_agreements, django_assert_num_queries, rows
+):
+    many_agreements(rows)
+    url = reverse("cooperation:agreement_list")
+    client.get(url, {"open_follow_ups": "on"})  # finds the sector and country choices
+    # count, page, parties, sectors, facets (stage, kind, category; sectors): the sector and
+    # country choices come from the cache (selectors.filter_choices)
+    with django_assert_num_queries(6):
+        client.get(url, {"open_follow_ups": "on"})

@@ -139,3 +139,39 @@ def test_the_rule_is_one_set_of_functions_for_pages_filters_and_pickers(
         assert visible_sectors(user).filter(slug="sektor-rahasia").exists() is known
         assert ("KR" in dict(visible_foreign_countries(user))) is known
     assert Organisation.objects.filter(slug="lembaga-rahasia").exists()
+
+
+def test_cached_filter_choices_keep_staff_and_visitors_apart(
+    client, english, admin_user, draft_only
+):
+    """The list's sector and country choices are cached (selectors.filter_choices): a visitor
+    after a staff member, in the same process, still does not see what only drafts name, and
+    staff after a visitor still see it."""
+    url = reverse("cooperation:agreement_list")
+    client.force_login(admin_user)
+    assert "Sektor Rahasia" in choices(client.get(url), "sector")
+    client.logout()
+
+    visitor = client.get(url)
+    assert "Sektor Rahasia" not in choices(visitor, "sector")
+    assert "South Korea" not in choices(visitor, "country")
+    assert "Rahasia" not in visitor.content.decode()
+
+    client.force_login(admin_user)
+    assert "South Korea" in choices(client.get(url), "country")
+
+
+def test_cached_filter_choices_follow_new_records_and_the_language(
+    client, make_agreement, make_organisation, make_sector
+):
+    url = reverse("cooperation:agreement_list")
+    make_agreement(sectors=[make_sector(slug="pariwisata", name="Pariwisata", name_en="Tourism")])
+    assert "Tourism" in choices(client.get(url, HTTP_ACCEPT_LANGUAGE="en"), "sector")
+    assert "Pariwisata" in choices(client.get(url, HTTP_ACCEPT_LANGUAGE="id"), "sector")
+
+    # A sector and a country published since the last page are offered on the next one.
+    partner = make_organisation(name="Lembaga Jepang", kind="institution", country="JP")
+    make_agreement(parties=[partner], sectors=[make_sector(slug="umkm", name="UMKM")])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert "UMKM" in choices(page, "sector")
+    assert "Japan" in choices(page, "country")
