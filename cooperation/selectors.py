@@ -19,13 +19,12 @@ key) is added to ``ORGANISATION_LINKS`` or ``PERSON_LINKS``.
 """
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, When
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django_countries import countries
 
 from regions.models import INDONESIA, Organisation, Person, Region
+from regions.pagination import CappedCountPaginator
 
 from . import caching
 from .models import (
@@ -192,45 +191,6 @@ def region_partners(region, user):
     )
 
 
-# Lists count their rows up to this many (beyond the page asked for): above it a list says
-# "more than 1,000", which costs a bounded read where an exact count of 90,000 search results
-# or a province's agreements reads them all (README, Performance).
-COUNT_LIMIT = 1000
-
-
-class CappedCountPaginator(Paginator):
-    """A paginator that counts at most ``count_limit`` rows, or as many as the requested page
-    needs plus one: ``SELECT COUNT(*) FROM (SELECT id ... LIMIT n)``. ``is_capped`` says that
-    there are more; ``count`` and ``num_pages`` then cover only what was counted, so the page
-    after the last counted one still has a "next" link, and each page counts a little further."""
-
-    count_limit = COUNT_LIMIT
-
-    def validate_number(self, number):
-        if "count" not in self.__dict__:
-            self.requested = number  # the first page asked for sets how far to count
-        return super().validate_number(number)
-
-    @cached_property
-    def count(self):
-        try:
-            # A page number past any catalogue counts everything (a LIMIT the database holds).
-            number = min(max(1, int(getattr(self, "requested", 1))), 10**6)
-        except (TypeError, ValueError, OverflowError):
-            number = 1
-        limit = max(self.count_limit, number * self.per_page)
-        rows = self.object_list
-        if hasattr(rows, "values"):
-            counted = rows.order_by().values("pk")[: limit + 1].count()
-        else:
-            counted = len(rows[: limit + 1])
-        self.is_capped = counted > limit
-        self.counted_up_to = limit
-        return counted
-
-    is_capped = False
-
-
 class DeferredJoinPaginator(CappedCountPaginator):
     """A paginator whose page query finds the page's primary keys in a subquery, then reads
     only those rows: ``WHERE id IN (SELECT id ... ORDER BY ... LIMIT 20 OFFSET n)``. The
@@ -313,9 +273,9 @@ def organisation_choice(organisation):
 # --- Facets: how many of the current results fall under each choice -----------------------
 
 FACET_FIELDS = ("stage", "kind", "category")
-# Facets are counted only for result sets that were counted exactly (up to COUNT_LIMIT):
-# grouping 100,000 agreements (and their 200,000 sector rows) costs more than the list's whole
-# budget (README, Performance).
+# Facets are counted only for result sets that were counted exactly (up to COUNT_LIMIT, in
+# regions.pagination): grouping 100,000 agreements (and their 200,000 sector rows) costs more
+# than the list's whole budget (README, Performance).
 
 
 def agreement_facets(agreements):
