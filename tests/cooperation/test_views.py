@@ -81,6 +81,34 @@ def test_home_counts_published_agreements_by_stage_and_category(client, make_agr
     assert "The catalogue holds 2 agreements" in html(response)
 
 
+def test_home_due_soon_finds_recurring_follow_ups_by_their_next_occurrence(
+    client, make_agreement, make_follow_up, today
+):
+    days = datetime.timedelta
+    agreement = make_agreement(valid_until=today + days(400))
+    monthly = make_follow_up(
+        agreement, action="Laporan bulanan", due_date=today - days(45), recurrence="monthly"
+    )
+    monthly.occurrences.filter(due_date__lt=today).update(done_on=today - days(1))
+    make_follow_up(agreement, action="Kunjungan balasan", due_date=today + days(10))
+    make_follow_up(agreement, action="Rapat tahunan", due_date=today + days(40))
+    make_follow_up(
+        agreement, action="Evaluasi triwulan", due_date=today + days(45), recurrence="quarterly"
+    )
+    done = make_follow_up(
+        agreement, action="Laporan selesai", due_date=today - days(45), recurrence="monthly"
+    )
+    done.occurrences.filter(due_date__lt=today + days(31)).update(done_on=today - days(1))
+
+    response = client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en")
+
+    # In the order of the list (due date): the monthly report is due again within 30 days.
+    assert [f.action for f in response.context["due_soon"]] == [
+        "Laporan bulanan",
+        "Kunjungan balasan",
+    ]
+
+
 def test_home_lists_overdue_and_soon_due_follow_ups(client, make_agreement, make_follow_up, today):
     agreement = make_agreement(title="Kerja sama air bersih")
     make_follow_up(agreement, action="Survei lokasi", due_date=today - datetime.timedelta(days=3))
