@@ -4,8 +4,9 @@ client, no gunicorn) against a database, with each query's time.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/katalog_bench \\
         .venv/bin/python tests/benchmarks/profile_pages.py --only "agreements, search" --explain
 
-For each shape it prints the median time of --repeat requests, the time spent in SQL, and the
-slowest queries of the last request (with --explain, PostgreSQL's EXPLAIN (ANALYZE, BUFFERS)
+For each shape it prints the median time of --repeat requests, the median CPU time of this
+process (Django's Python: unlike wall time, hardly inflated by other programs on a loaded
+machine), the time spent in SQL, and the slowest queries of the last request (with --explain, PostgreSQL's EXPLAIN (ANALYZE, BUFFERS)
 of the slowest). Use it to find a fix; bench_pages.py measures the result behind gunicorn.
 Not a test: timings depend on the machine.
 """
@@ -74,7 +75,7 @@ def main():
 
     for shape in shapes:
         client = signed_in if shape.staff else anonymous
-        times, queries = [], []
+        times, cpu_times, queries = [], [], []
 
         def timer(execute, sql, params, many, context, queries=queries):
             started = time.perf_counter()
@@ -86,13 +87,15 @@ def main():
         client.get(shape.path)  # warm up
         for _ in range(args.repeat):
             queries.clear()
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             with connection.execute_wrapper(timer):
                 response = client.get(shape.path)
             times.append(time.perf_counter() - started)
+            cpu_times.append(time.process_time() - cpu_started)
         sql_time = sum(q[0] for q in queries)
         print(
             f"\n== {shape.name}: {statistics.median(times) * 1000:.0f} ms median, "
+            f"Python CPU {statistics.median(cpu_times) * 1000:.0f} ms, "
             f"SQL {sql_time * 1000:.0f} ms in {len(queries)} queries, "
             f"{len(response.content) / 1024:.1f} KB, status {response.status_code}"
         )
