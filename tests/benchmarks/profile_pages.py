@@ -6,9 +6,9 @@ client, no gunicorn) against a database, with each query's time.
 
 For each shape it prints the median time of --repeat requests, the median CPU time of this
 process (Django's Python: unlike wall time, hardly inflated by other programs on a loaded
-machine), the time spent in SQL, and the slowest queries of the last request (with --explain, PostgreSQL's EXPLAIN (ANALYZE, BUFFERS)
-of the slowest). Use it to find a fix; bench_pages.py measures the result behind gunicorn.
-Not a test: timings depend on the machine.
+machine), the time spent in SQL, and the slowest queries of the last request (with --explain,
+PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of the slowest). Use it to find a fix; bench_pages.py
+measures the result behind gunicorn. Not a test: timings depend on the machine.
 """
 
 import argparse
