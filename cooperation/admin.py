@@ -220,7 +220,7 @@ class AgreementChangeList(CatalogueChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
-        return queryset.defer("summary", "data_notes")
+        return queryset.defer("summary", "data_notes", "staff_notes")
 
     def get_ordering(self, request, queryset):
         ordering = super().get_ordering(request, queryset)
@@ -232,8 +232,26 @@ class AgreementChangeList(CatalogueChangeList):
 # --- Agreement and its inlines -----------------------------------------------------------
 
 
+class PartyFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """The same organisation twice on the page: the second form's error names it (the
+        formset's own duplicate check would only say "organisation")."""
+        seen = set()
+        for form in self.forms:
+            if not form.is_valid() or self.can_delete and self._should_delete_form(form):
+                continue
+            organisation = form.cleaned_data.get("organisation")
+            if organisation is None:
+                continue
+            if organisation.pk in seen:
+                form.add_error("organisation", Party.repeated_message(organisation))
+            seen.add(organisation.pk)
+        super().clean()
+
+
 class PartyInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Party
+    formset = PartyFormSet
     extra = 0
     min_num = 2
     autocomplete_fields = ["organisation"]
@@ -470,7 +488,27 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
         ),
         (
             _("Content"),
-            {"fields": ["sectors", "summary", "follows_from", "data_notes"]},
+            {"fields": ["sectors", "summary", "follows_from"]},
+        ),
+        (
+            _("Public data notes (shown on the agreement page)"),
+            {
+                "fields": ["data_notes"],
+                "description": _(
+                    "Every visitor reads these on the agreement page: corrections of the "
+                    "source and resolved contradictions only."
+                ),
+            },
+        ),
+        (
+            _("Internal staff notes (never public)"),
+            {
+                "fields": ["staff_notes"],
+                "description": _(
+                    "Only staff read these, here in the admin: they are never shown on a page "
+                    "nor put in an export, the API, a feed, a report or the search."
+                ),
+            },
         ),
     ]
 

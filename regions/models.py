@@ -365,6 +365,22 @@ class Organisation(SlugNaturalKeyMixin, models.Model):
     def is_foreign(self):
         return self.country != INDONESIA
 
+    def region_lies_within_parent_government(self):
+        """An agency of a regional government (an organisation whose parent is one) lies in
+        its government's region or a region under it (a provincial agency's office in one of
+        the province's regencies; a regency's agency in one of its districts). True when
+        either region is not recorded.
+
+        Checked here only: a database constraint cannot compare a row with another row (the
+        parent's region), and a trigger is more than this rule is worth."""
+        if not (self.region_id and self.parent_id):
+            return True
+        parent = self.parent
+        if parent.kind != OrganisationKind.REGIONAL_GOVERNMENT or not parent.region_id:
+            return True
+        region = self.region
+        return parent.region_id in (region.pk, region.province_id, region.regency_id)
+
     def clean(self):
         super().clean()
         errors = {}
@@ -380,6 +396,15 @@ class Organisation(SlugNaturalKeyMixin, models.Model):
             )
         if self.is_foreign and self.region_id:
             errors["region"] = _("A foreign organisation has no Indonesian region.")
+        elif not self.region_lies_within_parent_government():
+            errors["region"] = _(
+                "%(region)s lies outside %(government)s's region (%(parent_region)s): an "
+                "agency is placed in its government's region or a region under it."
+            ) % {
+                "region": self.region,
+                "government": self.parent,
+                "parent_region": self.parent.region,
+            }
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk and ancestor.pk == self.pk:
@@ -413,9 +438,12 @@ class Person(SlugNaturalKeyMixin, models.Model):
         _("academic titles"), max_length=100, blank=True, help_text=_("After the name: S.E., M.Si.")
     )
     notes = models.TextField(
-        _("data notes"),
+        _("data notes (shown to the public)"),
         blank=True,
-        help_text=_("For staff: spelling variants, corrections, sources."),
+        help_text=_(
+            "Shown to every visitor on the official's page: spelling variants, corrections, "
+            "sources."
+        ),
     )
 
     history = HistoricalRecords()

@@ -108,6 +108,17 @@ def form_errors(response):
     return [str(error) for error in response.context["adminform"].form.non_field_errors()]
 
 
+def inline_errors(response):
+    """The field errors of a re-rendered admin change form's inline forms, by field name as
+    posted ("parties-1-organisation")."""
+    errors = {}
+    for inline in response.context["inline_admin_formsets"]:
+        for form in inline.formset.forms:
+            for name, messages in form.errors.items():
+                errors[form.add_prefix(name)] = [str(message) for message in messages]
+    return errors
+
+
 def changelist(client, model, **params):
     response = client.get(admin_url(model, "changelist"), params)
     assert response.status_code == 200

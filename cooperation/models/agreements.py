@@ -316,11 +316,24 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
     summary = models.TextField(
         _("summary"), blank=True, help_text=_("Short and factual, in our own words (Indonesian).")
     )
+    # Two kinds of notes, labelled so that no one mistakes which is public: the data notes are
+    # printed on the agreement page; the staff notes are read in the admin only (never on a
+    # page, in an export, the API, a feed, a report or the search document).
     data_notes = models.TextField(
-        _("data notes"),
+        _("data notes (shown to the public)"),
         blank=True,
         help_text=_(
-            "For staff: corrections of the source, contradictions and how they were resolved."
+            "Shown to every visitor on the agreement page: corrections of the source, "
+            "contradictions and how they were resolved. Nothing internal here: use the staff "
+            "notes."
+        ),
+    )
+    staff_notes = models.TextField(
+        _("staff notes (internal, never public)"),
+        blank=True,
+        help_text=_(
+            "For staff only, never shown to visitors and never exported: who to ask, what is "
+            "still to be checked, internal remarks."
         ),
     )
     follows_from = models.ForeignKey(

@@ -109,8 +109,23 @@ class Party(models.Model):
                 errors["signed_on"] = message
         if self.signed_on and self.signed_on > today():
             errors["signed_on"] = _("The signing date cannot be in the future.")
+        if self.agreement_id and self.organisation_id:
+            # The constraint party_once_per_agreement, with a message that names the
+            # organisation (an error on the field makes full_clean skip the constraint's own).
+            others = Party.objects.filter(
+                agreement_id=self.agreement_id, organisation_id=self.organisation_id
+            ).exclude(pk=self.pk)
+            if others.exists():
+                errors["organisation"] = self.repeated_message(self.organisation)
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def repeated_message(organisation):
+        return _(
+            "%(organisation)s is already a party to this agreement: each organisation is a "
+            "party once."
+        ) % {"organisation": organisation}
 
     def natural_key(self):
         return (self.agreement.slug, self.organisation.slug)

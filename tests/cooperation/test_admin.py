@@ -15,7 +15,14 @@ from cooperation.models import (
     Source,
 )
 from regions.models import Organisation
-from tests.helpers import admin_url, change_form_data, changelist, count_queries, html
+from tests.helpers import (
+    admin_url,
+    change_form_data,
+    changelist,
+    count_queries,
+    html,
+    inline_errors,
+)
 
 PDF = b"%PDF-1.4\n%test\n"
 
@@ -324,9 +331,47 @@ def test_an_organisation_is_a_party_only_once(superuser_client, make_agreement):
     response = superuser_client.post(url, data)
 
     assert response.status_code == 200
-    assert "Please correct the duplicate data for organisation" in response.content.decode()
+    named = (
+        f"{first.organisation.name} is already a party to this agreement: each organisation is "
+        "a party once."
+    )
+    assert inline_errors(response) == {"parties-1-organisation": [named]}
     second.refresh_from_db()
     assert second.organisation_id != first.organisation_id
+
+
+def test_a_new_agreement_naming_one_organisation_twice_is_told_which(
+    superuser_client, make_government
+):
+    banten = make_government()
+    url = admin_url(Agreement, "add")
+    data = change_form_data(
+        superuser_client.get(url),
+        title="Kunjungan kerja",
+        slug="kunjungan-kerja",
+        kind=Agreement.Kind.WORKING_VISIT,
+        stage=Agreement.Stage.EXPLORATION,
+    )
+    data.update(
+        {
+            "parties-TOTAL_FORMS": "2",
+            "parties-0-organisation": str(banten.pk),
+            "parties-0-role": "host",
+            "parties-1-organisation": str(banten.pk),
+            "parties-1-role": "visitor",
+        }
+    )
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 200
+    assert inline_errors(response) == {
+        "parties-1-organisation": [
+            f"{banten.name} is already a party to this agreement: each organisation is a "
+            "party once."
+        ]
+    }
+    assert not Agreement.objects.filter(slug="kunjungan-kerja").exists()
 
 
 def test_adding_an_agreement_with_parties_on_one_page(

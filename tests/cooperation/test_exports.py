@@ -92,7 +92,7 @@ def test_headers_follow_the_language_of_the_link(client, make_agreement):
 
 
 def test_internal_notes_are_never_exported(client, staff, make_agreement):
-    make_agreement(data_notes="CATATAN-INTERNAL-RAHASIA")
+    make_agreement(staff_notes="CATATAN-INTERNAL-RAHASIA")
     client.force_login(staff)
 
     assert b"CATATAN-INTERNAL-RAHASIA" not in body(client.get(CSV_URL))

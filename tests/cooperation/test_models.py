@@ -198,7 +198,10 @@ def test_an_organisation_is_a_party_once(make_agreement):
     first = agreement.parties.first()
     duplicate = Party(agreement=agreement, organisation=first.organisation, role="host")
 
-    assert "This organisation is already a party to the agreement." in clean_errors(duplicate)[ALL]
+    assert clean_errors(duplicate)["organisation"] == [
+        f"{first.organisation.name} is already a party to this agreement: each organisation is "
+        "a party once."
+    ]
     assert_database_refuses(duplicate)
 
 

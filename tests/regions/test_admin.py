@@ -123,3 +123,29 @@ def test_deleting_an_unused_region_works(superuser_client, make_region):
 
     assert response.status_code == 302
     assert not Region.objects.filter(pk=region.pk).exists()
+
+
+def test_an_agency_placed_outside_its_governments_region_is_refused_on_the_region_field(
+    superuser_client, make_government, make_region
+):
+    government = make_government()
+    elsewhere = make_region()
+    url = admin_url(Organisation, "add")
+
+    response = superuser_client.post(
+        url,
+        {
+            "slug": "dlh-uji",
+            "name": "Dinas Lingkungan Hidup",
+            "kind": "regional_agency",
+            "parent": government.pk,
+            "region": elsewhere.pk,
+            "country": "ID",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["region"]
+    assert f"{elsewhere} lies outside {government}'s region" in errors["region"][0]
+    assert not Organisation.objects.filter(slug="dlh-uji").exists()

@@ -227,6 +227,38 @@ def test_a_regional_agency_needs_its_parent_government():
     assert_database_refuses(agency)
 
 
+def test_an_agency_lies_in_its_governments_region_or_below(
+    make_government, make_region, make_district
+):
+    regency = make_region()
+    government = make_government(region=regency)
+    elsewhere = make_region(province=regency.province)
+    agency = Organisation(
+        slug="dlh", name="DLH", kind="regional_agency", parent=government, region=elsewhere
+    )
+
+    assert clean_errors(agency)["region"] == [
+        f"{elsewhere} lies outside {government}'s region ({regency}): an agency is placed in "
+        "its government's region or a region under it."
+    ]
+    for inside in (regency, make_district(regency=regency), None):
+        agency.region = inside
+        agency.full_clean()
+
+
+def test_a_provincial_agency_may_sit_in_one_of_the_provinces_regencies(
+    make_government, make_region, make_province
+):
+    province = make_province()
+    government = make_government(region=province)
+    agency = Organisation(slug="upt", name="UPT", kind="regional_agency", parent=government)
+
+    agency.region = make_region(province=province)
+    agency.full_clean()
+    agency.region = make_region()  # another province's regency
+    assert "lies outside" in clean_errors(agency)["region"][0]
+
+
 def test_a_region_has_one_regional_government(make_government):
     government = make_government()
     second = Organisation(
