@@ -10,7 +10,7 @@ names a region or an organisation, with suggestions, as on the public lists.
 import functools
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
@@ -18,9 +18,10 @@ from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.forms.widgets import Script
 from django.http import HttpResponse, QueryDict
 from django.urls import path, reverse
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -55,6 +56,52 @@ from .models import (
     is_new_upload,
 )
 from .services import agreement_restore_parts, follow_up_schedule
+
+# --- Checks that warn after a save ---------------------------------------------------------
+
+
+def may_delete_published(user):
+    return user.has_perm("cooperation.delete_published_agreement")
+
+
+def warn_posts_not_recorded(request, participants):
+    """A warning for each of ``participants`` whose post on the agreement's date the
+    catalogue's tenures do not record (``ParticipantQuerySet.with_post_recorded``): tenures
+    may be incomplete, so the participant is saved all the same."""
+    unrecorded = participants.post_not_recorded().select_related("person", "position", "agreement")
+    for participant in unrecorded:
+        messages.warning(
+            request,
+            format_html(
+                gettext(
+                    "Check {official}: the catalogue's tenures do not record them as "
+                    "{position} on {date}. The participant was saved; if the source is right, "
+                    'add the tenure on <a href="{url}">the official\'s page</a>.'
+                ),
+                official=participant.person.full_name,
+                position=participant.position.title,
+                date=formats.date_format(participant.agreement.date, "j F Y"),
+                url=reverse("admin:regions_person_change", args=[participant.person_id]),
+            ),
+        )
+
+
+def warn_same_event(request, agreement):
+    """A warning, with a link, when another agreement has the same date, kind and parties
+    (``AgreementQuerySet.same_event_as``): most likely the same event entered twice."""
+    for other in Agreement.objects.same_event_as(agreement)[:5]:
+        messages.warning(
+            request,
+            format_html(
+                gettext(
+                    'Another agreement has the same date, kind and parties: <a href="{url}">'
+                    "{title}</a>. Check that this one is not the same agreement entered twice."
+                ),
+                url=reverse("admin:cooperation_agreement_change", args=[other.pk]),
+                title=other.title,
+            ),
+        )
+
 
 # --- Agreement list filters --------------------------------------------------------------
 
@@ -420,8 +467,23 @@ class DeferredDerivedDataMixin:
         return self._deferred(super().history_form_view, *args, **kwargs)
 
 
+class GoesWithItMixin:
+    """Rows that follow from what is deleted go with it without a delete permission of their
+    own: a follow-up's occurrences (from its recurrence; no one deletes one by hand) and the
+    records of reminders sent (bookkeeping, not catalogue data)."""
+
+    goes_with_it = (FollowUpOccurrence, ReminderSent)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed = set(perms_needed) - {
+            str(model._meta.verbose_name) for model in self.goes_with_it
+        }
+        return deleted, model_count, perms_needed, protected
+
+
 @admin.register(Agreement)
-class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
+class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, GoesWithItMixin, CatalogueAdmin):
     # Spreadsheet import (cooperation/imports.py): a dry run first, nothing written unless the
     # whole file is valid, a template to download from the import page.
     resource_classes = [AgreementResource]
@@ -546,6 +608,31 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, CatalogueAdmin):
         # The follow-ups' occurrences follow their recurrence and the validity end.
         for follow_up in form.instance.follow_ups.prefetch_related("occurrences"):
             follow_up_schedule(follow_up)
+        # Warnings, not refusals: the record is saved either way.
+        warn_same_event(request, form.instance)
+        warn_posts_not_recorded(request, form.instance.participants.all())
+
+    def has_delete_permission(self, request, obj=None):
+        """Editors (delete_agreement) delete drafts; a published agreement also needs
+        delete_published_agreement, which only administrators have."""
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or not obj.is_published or may_delete_published(request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """The bulk delete action, for a user who may delete only drafts, refuses a selection
+        with a published agreement and names it."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not may_delete_published(request.user):
+            published = [obj for obj in objs if obj.is_published]
+            if published:
+                perms_needed.discard(str(Agreement._meta.verbose_name))
+                perms_needed |= {
+                    gettext("%(agreement)s (published: only an administrator deletes it)")
+                    % {"agreement": agreement}
+                    for agreement in published
+                }
+        return deleted, model_count, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
         # Restoring a deleted agreement from its history brings back its parts too.
@@ -627,6 +714,10 @@ class ParticipantAdmin(CatalogueAdmin):
     list_select_related = ["person", "position", "agreement", "party__organisation"]
     autocomplete_fields = ["agreement", "person", "position", "party"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn_posts_not_recorded(request, Participant.objects.filter(pk=obj.pk))
+
 
 @admin.register(Term)
 class TermAdmin(CatalogueAdmin):
@@ -656,7 +747,7 @@ class OverdueListFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(CatalogueAdmin):
+class FollowUpAdmin(GoesWithItMixin, CatalogueAdmin):
     list_display = ["action", "agreement", "responsible", "due", "status", "overdue"]
     list_filter = [
         "status",

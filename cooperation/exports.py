@@ -22,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .identity import catalogue_identity
-from .models import Agreement, FollowUp, Party, Term, today, yearly_money_flows
+from .models import Agreement, Evaluation, FollowUp, Party, Term, today, yearly_money_flows
 from .money import rupiah
 
 # Rows fetched from the database at a time (with their parties and sectors).
@@ -72,6 +72,23 @@ YEARLY_TERMS = Prefetch(
     to_attr="yearly_terms",
 )
 
+EVALUATIONS = Prefetch(
+    "evaluations",
+    queryset=Evaluation.objects.only("agreement", "evaluated_on", "assessment"),
+    to_attr="export_evaluations",
+)
+
+
+def _latest_evaluation(agreement):
+    """The latest evaluation (evaluations are ordered latest first), or None."""
+    return agreement.export_evaluations[0] if agreement.export_evaluations else None
+
+
+def _latest_assessment(agreement, export):
+    latest = _latest_evaluation(agreement)
+    return export.label(Evaluation.Assessment, latest.assessment) if latest else ""
+
+
 AGREEMENT_COLUMNS = [
     Column(gettext_lazy("Title"), lambda a, e: a.title),
     Column(gettext_lazy("Date"), lambda a, e: a.date),
@@ -94,6 +111,17 @@ AGREEMENT_COLUMNS = [
     Column(gettext_lazy("Valid until"), lambda a, e: a.valid_until),
     Column(gettext_lazy("Document numbers"), lambda a, e: _document_numbers(a)),
     Column(gettext_lazy("Money a year, per direction"), _yearly_money, prefetch=(YEARLY_TERMS,)),
+    Column(
+        gettext_lazy("Evaluations"),
+        lambda a, e: len(a.export_evaluations),
+        prefetch=(EVALUATIONS,),
+    ),
+    Column(
+        gettext_lazy("Latest evaluation"),
+        lambda a, e: _latest_evaluation(a) and _latest_evaluation(a).evaluated_on,
+        prefetch=(EVALUATIONS,),
+    ),
+    Column(gettext_lazy("Latest assessment"), _latest_assessment, prefetch=(EVALUATIONS,)),
     Column(gettext_lazy("Summary"), lambda a, e: a.summary),
     Column(gettext_lazy("Link"), lambda a, e: e.agreement_link(a)),
     Column(gettext_lazy("Published"), lambda a, e: e.published(a), staff_only=True),
@@ -141,7 +169,7 @@ class Export:
         staff = request.user.is_authenticated and request.user.is_staff
         columns = [column for column in columns if staff or not column.staff_only]
         rows = filterset.qs
-        prefetches = [lookup for column in columns for lookup in column.prefetch]
+        prefetches = list(dict.fromkeys(lookup for column in columns for lookup in column.prefetch))
         if prefetches:
             rows = rows.prefetch_related(*prefetches)
         return cls(

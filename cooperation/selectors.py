@@ -362,7 +362,10 @@ def agreement_detail(user):
         ),
         Prefetch(
             "participants",
-            queryset=Participant.objects.select_related("person", "position__organisation"),
+            # post_recorded marks an official whose post that day the tenures do not record.
+            queryset=Participant.objects.select_related(
+                "person", "position__organisation"
+            ).with_post_recorded(),
         ),
         "sectors",
         Prefetch(

@@ -307,6 +307,42 @@ class OcdsSourceSerializer(serializers.Serializer):
     url = serializers.CharField(source="source.url")
 
 
+class OcdsOrganisationIdentifierSerializer(serializers.Serializer):
+    id = serializers.CharField(source="slug")
+    name = serializers.CharField()
+
+
+class OcdsEvaluationSerializer(serializers.Serializer):
+    """A monitoring and evaluation (monev) record: OCDS has no such block, so it follows our
+    model, in OCDS's spelling."""
+
+    id = serializers.CharField(source="pk")
+    year = serializers.IntegerField(help_text="The year the evaluated period falls in.")
+    period = serializers.CharField(
+        help_text="The period covered: year, semester_1 or semester_2 (of the year)."
+    )
+    date = serializers.DateField(source="evaluated_on", help_text="The day of the evaluation.")
+    evaluator = OcdsOrganisationIdentifierSerializer(
+        allow_null=True, help_text="The evaluating organisation, if recorded."
+    )
+    assessment = serializers.CharField(help_text="on_track, delayed, not_implemented or completed.")
+    implemented = serializers.CharField(help_text="What was implemented.")
+    problems = serializers.CharField()
+    recommendation = serializers.CharField()
+    documents = serializers.SerializerMethodField(
+        help_text="The ids of its evidence among the agreement's documents."
+    )
+    milestones = serializers.SerializerMethodField(
+        help_text="The ids of the milestones (follow-up actions) that come from it."
+    )
+
+    def get_documents(self, evaluation) -> list[str]:
+        return [str(document.pk) for document in evaluation.documents.all()]
+
+    def get_milestones(self, evaluation) -> list[str]:
+        return [str(follow_up.pk) for follow_up in evaluation.follow_ups.all()]
+
+
 class AgreementOcdsSerializer(serializers.ModelSerializer):
     """One agreement, after OCDS: a contracting process whose "contract" is the agreement."""
 
@@ -333,6 +369,9 @@ class AgreementOcdsSerializer(serializers.ModelSerializer):
     yearlyMoneyFlows = serializers.SerializerMethodField()  # noqa: N815
     milestones = OcdsMilestoneSerializer(source="follow_ups", many=True, read_only=True)
     documents = OcdsDocumentSerializer(many=True, read_only=True)
+    evaluations = OcdsEvaluationSerializer(
+        many=True, read_only=True, help_text="Monitoring and evaluation, the latest first."
+    )
     relatedProcesses = serializers.SerializerMethodField()  # noqa: N815
     sources = OcdsSourceSerializer(source="citations", many=True, read_only=True)
     isPublished = serializers.BooleanField(source="is_published")  # noqa: N815
@@ -359,6 +398,7 @@ class AgreementOcdsSerializer(serializers.ModelSerializer):
             "yearlyMoneyFlows",
             "milestones",
             "documents",
+            "evaluations",
             "relatedProcesses",
             "sources",
             "isPublished",

@@ -228,6 +228,19 @@ class AgreementQuerySet(models.QuerySet):
             "sectors",
         )
 
+    def same_event_as(self, agreement):
+        """Other agreements with ``agreement``'s date, kind and set of party organisations
+        (roles aside): most likely the same event entered twice. None without a date or
+        parties. One query."""
+        organisations = set(agreement.parties.values_list("organisation", flat=True))
+        if agreement.date is None or not organisations:
+            return self.none()
+        parties = Party.objects.filter(agreement=OuterRef("pk"))
+        same = self.filter(date=agreement.date, kind=agreement.kind).exclude(pk=agreement.pk)
+        for organisation in organisations:
+            same = same.filter(Exists(parties.filter(organisation=organisation)))
+        return same.exclude(Exists(parties.exclude(organisation__in=organisations)))
+
 
 class AgreementKind(models.TextChoices):
     EXPLORATORY_MEETING = "exploratory_meeting", _("exploratory meeting")
@@ -375,6 +388,9 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
         ordering = [F("date").desc(nulls_last=True), "title", "id"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
+        # Editors delete drafts (delete_agreement); deleting a published agreement also needs
+        # this one, which only administrators have (AgreementAdmin.has_delete_permission).
+        permissions = [("delete_published_agreement", _("Can delete a published agreement"))]
         # On PostgreSQL, migration 0005 also indexes the lists' order (date descending, nulls
         # last, which SQLite cannot index), for all agreements and for the published ones.
         indexes = [

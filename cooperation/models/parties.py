@@ -2,11 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from regions.models import Organisation, Person, Position
+from regions.models import Organisation, Person, Position, Tenure
 
 from .base import AgreementPartManager
 from .clock import today
@@ -133,7 +133,36 @@ class Party(models.Model):
     natural_key.dependencies = ["cooperation.agreement", "regions.organisation"]
 
 
-class ParticipantManager(AgreementPartManager):
+class ParticipantQuerySet(models.QuerySet):
+    def with_post_recorded(self):
+        """Annotate ``post_recorded``: whether the catalogue's tenures say the official held
+        the position on the agreement's date ("who held this post on this day",
+        ``TenureQuerySet.held_on``). False marks a participant to check: tenures may be
+        incomplete, so it is a warning, never a refusal. None where there is nothing to check
+        (no named official, no position or no date). A subquery of the participants' own
+        query: no query per participant."""
+        held = Tenure.objects.filter(
+            person=OuterRef("person"), position=OuterRef("position")
+        ).held_on(OuterRef("agreement__date"))
+        return self.annotate(
+            post_recorded=models.Case(
+                models.When(
+                    Q(person__isnull=True)
+                    | Q(position__isnull=True)
+                    | Q(agreement__date__isnull=True),
+                    then=models.Value(None),
+                ),
+                default=Exists(held),
+                output_field=models.BooleanField(null=True),
+            )
+        )
+
+    def post_not_recorded(self):
+        """The participants whose post on the agreement's date the tenures do not record."""
+        return self.with_post_recorded().filter(post_recorded=False)
+
+
+class ParticipantManager(AgreementPartManager.from_queryset(ParticipantQuerySet)):
     key_fields = ["person__slug", "position__slug"]
 
 

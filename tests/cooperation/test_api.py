@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from openapi_spec_validator import validate
 
+from cooperation.models import Document, Evaluation
 from cooperation.views import PAGE_SIZE
 
 AGREEMENTS = reverse("api:agreement-list")
@@ -124,6 +125,60 @@ def test_an_agreement_is_shaped_after_ocds(client, make_agreement, make_follow_u
     assert data["relatedProcesses"][0]["relationship"] == ["prior"]
     assert data["relatedProcesses"][0]["identifier"] == earlier.slug
     assert data["uri"] == "http://testserver" + agreement.get_absolute_url()
+
+
+def test_an_agreement_answers_its_evaluations_latest_first_with_evidence_and_milestones(
+    client, make_agreement, make_follow_up, make_organisation
+):
+    agreement = make_agreement()
+    bappeda = make_organisation(slug="bappeda-uji", name="Bappeda Uji")
+    earlier = Evaluation.objects.create(
+        agreement=agreement,
+        year=2025,
+        period=Evaluation.Period.FIRST_SEMESTER,
+        evaluated_on=datetime.date(2025, 7, 10),
+        assessment=Evaluation.Assessment.ON_TRACK,
+    )
+    latest = Evaluation.objects.create(
+        agreement=agreement,
+        year=2025,
+        evaluated_on=datetime.date(2025, 12, 15),
+        evaluator=bappeda,
+        assessment=Evaluation.Assessment.DELAYED,
+        problems="Anggaran terlambat cair.",
+        recommendation="Rapat teknis ulang.",
+    )
+    follow_up = make_follow_up(agreement, action="Rapat teknis ulang", evaluation=latest)
+    evidence = Document.objects.create(
+        agreement=agreement,
+        type=Document.Type.MINUTES,
+        title="Notulen monev",
+        file="dokumen/notulen.pdf",
+        content_type="application/pdf",
+        evaluation=latest,
+    )
+
+    data = client.get(reverse("api:agreement-detail", args=[agreement.slug])).json()
+
+    assert [evaluation["id"] for evaluation in data["evaluations"]] == [
+        str(latest.pk),
+        str(earlier.pk),
+    ]
+    assert data["evaluations"][0] == {
+        "id": str(latest.pk),
+        "year": 2025,
+        "period": "year",
+        "date": "2025-12-15",
+        "evaluator": {"id": "bappeda-uji", "name": "Bappeda Uji"},
+        "assessment": "delayed",
+        "implemented": "",
+        "problems": "Anggaran terlambat cair.",
+        "recommendation": "Rapat teknis ulang.",
+        "documents": [str(evidence.pk)],
+        "milestones": [str(follow_up.pk)],
+    }
+    assert data["evaluations"][1]["evaluator"] is None
+    assert data["evaluations"][1]["period"] == "semester_1"
 
 
 def test_anonymous_callers_are_rate_limited(client, settings, make_agreement):

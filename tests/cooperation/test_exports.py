@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from cooperation.models import Agreement
+from cooperation.models import Agreement, Evaluation
 
 CSV_URL = reverse("cooperation:agreement_csv")
 XLSX_URL = reverse("cooperation:agreement_xlsx")
@@ -111,6 +111,34 @@ def test_a_row_carries_category_parties_sectors_dates_and_a_link(
     assert row["Sectors"] == "Pariwisata"
     assert all(party.organisation.name in row["Parties"] for party in agreement.parties.all())
     assert row["Link"] == "http://testserver" + agreement.get_absolute_url()
+
+
+def test_rows_carry_the_evaluations_count_and_the_latest_assessment(
+    client, make_agreement, make_organisation
+):
+    evaluated = make_agreement(title="Dievaluasi")
+    make_agreement(title="Belum dievaluasi")
+    for day, assessment in [
+        (datetime.date(2025, 6, 30), Evaluation.Assessment.ON_TRACK),
+        (datetime.date(2025, 12, 15), Evaluation.Assessment.DELAYED),
+    ]:
+        Evaluation.objects.create(
+            agreement=evaluated, year=day.year, evaluated_on=day, assessment=assessment
+        )
+
+    header, *rows = csv_rows(client.get(CSV_URL, {"lang": "en"}))
+    by_title = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    sheet = list(xlsx_sheets(client.get(XLSX_URL, {"lang": "id"})).values())[1]
+    xlsx = {row[0]: dict(zip(sheet[0], row, strict=True)) for row in sheet[1:]}
+
+    assert by_title["Dievaluasi"]["Evaluations"] == "2"
+    assert by_title["Dievaluasi"]["Latest evaluation"] == "2025-12-15"
+    assert by_title["Dievaluasi"]["Latest assessment"] == "delayed"
+    columns = ["Evaluations", "Latest evaluation", "Latest assessment"]
+    assert [by_title["Belum dievaluasi"][column] for column in columns] == ["0", "", ""]
+    assert xlsx["Dievaluasi"]["Evaluasi"] == "2"
+    assert xlsx["Dievaluasi"]["Evaluasi terakhir"].date() == datetime.date(2025, 12, 15)
+    assert xlsx["Dievaluasi"]["Penilaian terakhir"] == "tertunda"
 
 
 def test_xlsx_states_the_filters_and_date_then_holds_the_rows(

@@ -85,7 +85,7 @@ AGREEMENT_PARTS = [
 
 
 @pytest.mark.django_db
-def test_editor_may_add_change_and_view_the_catalogue_and_delete_only_agreement_parts():
+def test_editor_may_add_change_and_view_the_catalogue_and_delete_only_agreements_and_parts():
     perms = codenames("Editor")
 
     for models in CATALOGUE_MODELS.values():
@@ -93,7 +93,8 @@ def test_editor_may_add_change_and_view_the_catalogue_and_delete_only_agreement_
             assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= perms
             assert f"view_historical{model}" in perms
     assert {codename for codename in perms if codename.startswith("delete_")} == {
-        f"delete_{model}" for model in AGREEMENT_PARTS
+        "delete_agreement",  # drafts only: not delete_published_agreement
+        *(f"delete_{model}" for model in AGREEMENT_PARTS),
     }
     assert not Permission.objects.filter(
         group__name="Editor", content_type__app_label="auth"
@@ -117,17 +118,22 @@ def test_groups_migrations_are_reversible_and_can_run_again():
     parts = importlib.import_module("cooperation.migrations.0004_editor_may_delete_agreement_parts")
     terms = importlib.import_module("cooperation.migrations.0008_terms")
     monitoring = importlib.import_module("cooperation.migrations.0017_groups_monitor_and_evaluate")
-    state = MigrationExecutor(connection).loader.project_state(
-        ("cooperation", "0017_groups_monitor_and_evaluate")
-    )
+    drafts = importlib.import_module("cooperation.migrations.0019_editors_delete_drafts")
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("cooperation")[0]
+    state = MigrationExecutor(connection).loader.project_state(latest)
     assert all(operation.reversible for operation in groups.Migration.operations)
     assert all(operation.reversible for operation in parts.Migration.operations)
     assert all(operation.reversible for operation in terms.Migration.operations)
     assert all(operation.reversible for operation in monitoring.Migration.operations)
+    assert all(operation.reversible for operation in drafts.Migration.operations)
     editor_before = codenames("Editor")
+    viewer_before = codenames("Viewer")
 
+    drafts.forbid_deleting_drafts(state.apps, None)
+    assert "delete_agreement" not in codenames("Editor")
     monitoring.forbid_monitoring(state.apps, None)
     assert not {"add_evaluation", "change_followupoccurrence"} & codenames("Editor")
+    assert "view_evaluation" not in codenames("Viewer")
     terms.forbid_terms(state.apps, None)
     assert not {"add_term", "delete_term"} & codenames("Editor")
     parts.forbid_deleting_parts(state.apps, None)
@@ -143,7 +149,10 @@ def test_groups_migrations_are_reversible_and_can_run_again():
     terms.allow_terms(state.apps, None)
     terms.allow_terms(state.apps, None)
     monitoring.allow_monitoring(state.apps, None)
+    drafts.allow_deleting_drafts(state.apps, None)
+    drafts.allow_deleting_drafts(state.apps, None)
     assert codenames("Editor") == editor_before
+    assert codenames("Viewer") == viewer_before
     assert Group.objects.filter(name="Viewer").count() == 1
 
 
@@ -326,12 +335,19 @@ def test_editor_removes_a_wrong_party_and_follow_up_on_the_agreement_page(
 @pytest.mark.parametrize(
     "model", ["agreement", "sector", "source", "organisation", "person", "region"]
 )
-def test_editor_cannot_delete_anything_but_agreement_parts(
-    login, draft_agreement, make_sector, make_source, make_government, make_person, model
+def test_editor_cannot_delete_published_agreements_nor_anything_but_agreement_parts(
+    login,
+    draft_agreement,
+    make_agreement,
+    make_sector,
+    make_source,
+    make_government,
+    make_person,
+    model,
 ):
     client = login("Editor")
     made = {
-        "agreement": lambda: draft_agreement,
+        "agreement": lambda: make_agreement(is_published=True),
         "sector": make_sector,
         "source": make_source,
         "organisation": make_government,
@@ -397,4 +413,5 @@ def test_the_readme_creates_an_editor_who_is_not_a_superuser(django_user_model):
     assert officer.is_staff and not officer.is_superuser
     assert list(officer.groups.values_list("name", flat=True)) == ["Editor"]
     assert officer.has_perm("cooperation.change_agreement")
-    assert not officer.has_perm("cooperation.delete_agreement")
+    assert officer.has_perm("cooperation.delete_agreement")  # a draft
+    assert not officer.has_perm("cooperation.delete_published_agreement")

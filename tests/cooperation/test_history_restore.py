@@ -13,7 +13,15 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from cooperation.models import Agreement, Citation, Document, FollowUpOccurrence, Party
+from cooperation.models import (
+    Agreement,
+    Citation,
+    Document,
+    Evaluation,
+    FollowUp,
+    FollowUpOccurrence,
+    Party,
+)
 from tests.helpers import change_form_data, form_errors
 
 PDF = b"%PDF-1.7\n%%EOF\n"
@@ -129,6 +137,33 @@ def test_a_restored_document_downloads_again(superuser_client, client, agreement
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert Path(document.file.path).exists()
+
+
+def test_a_restored_agreement_keeps_which_follow_ups_and_documents_came_from_its_evaluations(
+    superuser_client, agreement_with_parts, make_follow_up
+):
+    evaluation = Evaluation.objects.create(
+        agreement=agreement_with_parts,
+        year=2025,
+        evaluated_on=datetime.date(2025, 12, 15),
+        assessment=Evaluation.Assessment.DELAYED,
+        recommendation="Rapat teknis ulang.",
+    )
+    recommended = make_follow_up(
+        agreement_with_parts, action="Rapat teknis ulang", evaluation=evaluation
+    )
+    agreement_with_parts.documents.update(evaluation=evaluation)
+    for document in agreement_with_parts.documents.all():
+        document.save()  # a history record with the link, as an edit in the admin leaves
+
+    response = delete_and_restore(superuser_client, agreement_with_parts)
+
+    assert response.status_code == 302
+    restored = Evaluation.objects.get(pk=evaluation.pk)
+    assert restored.recommendation == "Rapat teknis ulang."
+    assert list(restored.follow_ups.values_list("pk", flat=True)) == [recommended.pk]
+    assert restored.documents.count() == 1
+    assert FollowUp.objects.get(action="Monitoring triwulanan").evaluation is None
 
 
 def test_a_part_whose_organisation_was_deleted_since_stays_out(

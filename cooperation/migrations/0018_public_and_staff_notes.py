@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0016_capital_province_renamed'),
+        ('cooperation', '0017_groups_monitor_and_evaluate'),
     ]
 
     operations = [
