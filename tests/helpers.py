@@ -153,3 +153,32 @@ def assert_database_refuses(obj):
     """Saving ``obj`` (``clean()`` bypassed) is refused by the database itself."""
     with pytest.raises(IntegrityError), transaction.atomic():
         obj.save()
+
+
+# --- The Editor and Viewer groups -------------------------------------------------------------
+
+# The data migrations that build the groups, in order: (module, function).
+GROUP_MIGRATIONS = [
+    ("0003_editor_and_viewer_groups", "create_groups"),
+    ("0004_editor_may_delete_agreement_parts", "allow_deleting_parts"),
+    ("0008_terms", "allow_terms"),
+    ("0017_groups_monitor_and_evaluate", "allow_monitoring"),
+    ("0019_editors_delete_drafts", "allow_deleting_drafts"),
+]
+
+
+def group(name):
+    """The group ``name`` ("Editor", "Viewer") as the migrations build it: a committing test's
+    flush (browser tests) removes the migrations' data, so it is built again when missing."""
+    import importlib
+
+    from django.contrib.auth.models import Group
+    from django.db.migrations.executor import MigrationExecutor
+
+    if not Group.objects.filter(name=name).exists():
+        loader = MigrationExecutor(connection).loader
+        state = loader.project_state(loader.graph.leaf_nodes("cooperation")[0])
+        for module, function in GROUP_MIGRATIONS:
+            migration = importlib.import_module(f"cooperation.migrations.{module}")
+            getattr(migration, function)(state.apps, None)
+    return Group.objects.get(name=name)

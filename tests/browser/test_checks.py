@@ -8,20 +8,17 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from cooperation.models import Agreement
+from tests.helpers import group
 
 PASSWORD = "Kerjasama-Daerah-2025!"
-
-# The Editor group comes from the migrations: restore their data in this committing test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def log_in_as_editor(page, live_server):
     user = get_user_model().objects.create_user("ani", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
+    user.groups.add(group("Editor"))
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "ani")
     page.fill("#id_password", PASSWORD)

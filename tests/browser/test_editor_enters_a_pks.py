@@ -3,11 +3,12 @@ bureau officer would from a signed document: two agencies as parties, three mone
 capacity limit, a site in a kecamatan, a monthly monitoring and an evaluation. Then the public
 page shows each fact in its own place, with the yearly totals, in Indonesian and in English."""
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from cooperation.models import Agreement
 from regions.models import Organisation
+from tests.helpers import group
 
 PASSWORD = "a-long-secret-1"
 CITY_AGENCY = "Dinas Lingkungan Hidup Kota Serang"
@@ -32,7 +33,7 @@ def environment_agencies():
 
 def log_in_as_editor(page, live_server):
     editor = User.objects.create_user("editor_ani", password=PASSWORD, is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editor"))
+    editor.groups.add(group("Editor"))
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "editor_ani")
     page.fill("#id_password", PASSWORD)
