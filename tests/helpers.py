@@ -182,3 +182,28 @@ def group(name):
             migration = importlib.import_module(f"cooperation.migrations.{module}")
             getattr(migration, function)(state.apps, None)
     return Group.objects.get(name=name)
+
+
+# --- Browser tests ----------------------------------------------------------------------------
+
+AXE = Path(__file__).parent / "browser" / "vendor" / "axe.min.js"
+
+
+def assert_clean(page, width):
+    """No sideways scroll, no Content-Security-Policy violation and no console error on a
+    page from the browser tests' ``watched`` fixture."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate("window.__violations") == []
+    assert page.errors == []
+
+
+def serious_axe_violations(page):
+    """axe-core's serious and critical violations on ``page`` (from ``axe_page``), with the
+    elements concerned."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]

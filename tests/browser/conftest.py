@@ -45,3 +45,38 @@ def catalogue(live_server):
     """The live server, holding every seed fixture."""
     call_command("loaddata", *sorted(glob.glob(str(settings.BASE_DIR / "fixtures" / "*.json"))))
     return live_server
+
+
+# Each violation of the policy is recorded in the page itself (before any of its scripts).
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+@pytest.fixture
+def watched(page):
+    """The page, recording console errors and Content-Security-Policy violations
+    (``tests.helpers.assert_clean`` checks them)."""
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.errors = []
+
+    def console(message):
+        # The browser asks for /favicon.ico on its own; the site has none.
+        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
+            page.errors.append(message.text)
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
+@pytest.fixture
+def axe_page(browser, catalogue):
+    """A page on which axe-core can be injected: the policy forbids inline scripts, so this
+    context alone bypasses it (the other tests check that pages keep to it)."""
+    context = browser.new_context(bypass_csp=True, locale="id-ID")
+    yield context.new_page()
+    context.close()

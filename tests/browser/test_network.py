@@ -8,13 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-# Reported by the page itself: a CSP violation event, and the console's errors.
-WATCH_CSP = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__violations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
+from tests.helpers import assert_clean, serious_axe_violations
 
 HEADINGS = {
     "id": ("Jaringan kerja sama", "Jaringan kerja sama di Provinsi Banten", r"(\d+) kerja sama"),
@@ -25,27 +19,7 @@ HEADINGS = {
     ),
 }
 FOUND = {"id": "{} kerja sama ditemukan", "en": "{} agreements found"}
-
-
-def watch(page):
-    errors = []
-    page.add_init_script(WATCH_CSP)
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error"
-            and not message.location.get("url", "").endswith("/favicon.ico")
-            and errors.append(message.text)
-        ),
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
-def assert_clean(page, errors):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    assert page.evaluate("window.__violations") == []
-    assert errors == []
+PAGES = ["/network/", "/network/36/", "/network/?year=2025&category=KSDD"]
 
 
 def open_network(page, catalogue, language):
@@ -65,11 +39,13 @@ def found(language, count):
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_a_link_of_the_drawing_leads_to_the_agreements_it_counts(catalogue, page, width, language):
+def test_a_link_of_the_drawing_leads_to_the_agreements_it_counts(
+    catalogue, watched, width, language
+):
+    page = watched
     page.set_viewport_size({"width": width, "height": 900})
-    errors = watch(page)
     open_network(page, catalogue, language)
-    assert_clean(page, errors)
+    assert_clean(page, width)
 
     # The strongest link: Banten and Jawa Barat (Kabupaten Serang with Kabupaten Bandung, Kota
     # Serang's visit to Kota Bandung). Its title says how many agreements it stands for.
@@ -85,14 +61,14 @@ def test_a_link_of_the_drawing_leads_to_the_agreements_it_counts(catalogue, page
     )
     expect(page.get_by_role("heading", name=found(language, count))).to_be_visible()
     expect(page.locator("table.agreements tbody tr")).to_have_count(count)
-    assert_clean(page, errors)
+    assert_clean(page, width)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_a_province_on_the_map_opens_the_network_within_it(catalogue, page, width, language):
+def test_a_province_on_the_map_opens_the_network_within_it(catalogue, watched, width, language):
+    page = watched
     page.set_viewport_size({"width": width, "height": 900})
-    errors = watch(page)
     open_network(page, catalogue, language)
 
     page.locator("svg.tile-map a.tile", has=page.locator("text", has_text="BANTEN")).click()
@@ -102,17 +78,17 @@ def test_a_province_on_the_map_opens_the_network_within_it(catalogue, page, widt
     pairs = page.locator("table.network-pairs tbody tr")
     serang = pairs.filter(has_text="Kabupaten Serang").filter(has_text="Kota Serang")
     expect(serang).to_have_count(1)
-    assert_clean(page, errors)
+    assert_clean(page, width)
 
     # The table is the drawing's text alternative: its numbers lead to the same list.
     serang.get_by_role("link", name=re.compile(HEADINGS[language][2])).click()
     expect(page).to_have_url(re.compile(r"region=36\.04&partner_region=36\.73"))
     expect(page.get_by_role("heading", name=found(language, 1))).to_be_visible()
-    assert_clean(page, errors)
+    assert_clean(page, width)
 
 
-def test_filtering_by_year_narrows_the_network(catalogue, page):
-    errors = watch(page)
+def test_filtering_by_year_narrows_the_network(catalogue, watched):
+    page = watched
     page.goto(f"{catalogue.url}/network/")
     page.get_by_label("Tahun").fill("2023")
     page.get_by_role("button", name="Terapkan filter").click()
@@ -125,4 +101,14 @@ def test_filtering_by_year_narrows_the_network(catalogue, page):
     pairs.get_by_role("link", name="1 kerja sama").click()
     expect(page).to_have_url(re.compile(r"year=2023"))
     expect(page.get_by_role("heading", name="1 kerja sama ditemukan")).to_be_visible()
-    assert_clean(page, errors)
+    assert_clean(page, 1280)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_serious_or_critical_violation(catalogue, axe_page, path, width):
+    page = axe_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(catalogue.url + path)
+
+    assert serious_axe_violations(page) == []

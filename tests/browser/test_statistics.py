@@ -8,43 +8,13 @@ in 2026 one KSDD.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+from tests.helpers import assert_clean, serious_axe_violations
+
 PAGES = ["/", "/statistics/", "/statistics/?region=36&year=2025"]
-
-# Each violation of the policy is recorded in the page itself (before any of its scripts).
-RECORD_VIOLATIONS = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__violations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
-
-
-@pytest.fixture
-def watched(page):
-    """The page, recording console errors and Content-Security-Policy violations."""
-    page.add_init_script(RECORD_VIOLATIONS)
-    page.errors = []
-
-    def console(message):
-        # The browser asks for /favicon.ico on its own; the site has none.
-        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
-            page.errors.append(message.text)
-
-    page.on("console", console)
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    return page
-
-
-def assert_clean(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    assert page.evaluate("window.__violations") == []
-    assert page.errors == []
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -119,28 +89,11 @@ def test_the_tables_links_lead_to_the_same_lists_in_english(catalogue, watched):
     expect(page).to_have_url(re.compile(r"year=2025&stage="))
 
 
-@pytest.fixture
-def axe_page(browser, catalogue):
-    """A page on which axe-core can be injected: the policy forbids inline scripts, so this
-    context alone bypasses it (the other tests check that pages keep to it)."""
-    context = browser.new_context(bypass_csp=True, locale="id-ID")
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_serious_or_critical_violation(catalogue, axe_page, path, width):
     page = axe_page
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(catalogue.url + path)
-    page.add_script_tag(path=str(AXE))
 
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-
-    serious = [
-        (violation["id"], [node["target"] for node in violation["nodes"]])
-        for violation in result["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_axe_violations(page) == []

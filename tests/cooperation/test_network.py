@@ -140,6 +140,25 @@ def test_every_link_node_and_tile_leads_to_the_list_with_the_same_count(client, 
             assert list_count(client, item.url) == item.count, item.url
 
 
+def test_partners_keep_their_share_of_the_table_beside_busier_links_between_regions(
+    client, agreements, cooperation, make_province, make_government, make_agreement, monkeypatch
+):
+    bengkulu = make_government(region=make_province(code="17", name="Bengkulu"))
+    for _ in range(2):
+        make_agreement(parties=[cooperation["pemprov"], bengkulu])
+    monkeypatch.setattr(network, "TABLE_PAIRS", 2)
+    monkeypatch.setattr(network, "TABLE_PARTNER_PAIRS", 1)
+
+    response = client.get(NETWORK)
+
+    shown = pairs(response)
+    assert len(shown) == 2
+    assert ("Provinsi Banten", "Provinsi Jawa Barat") in shown
+    assert {"IASTIC Beijing", "Kementerian Dalam Negeri"} & {other for _one, other in shown}
+    assert response.context["network"].pair_count == 4
+    assert "Ditampilkan 2 hubungan terkuat dari 4 hubungan." in html(response)
+
+
 def test_links_keep_the_filters_and_are_built_as_query_strings(client, agreements):
     data = client.get(network_url("36", year="2025", category="KSDD")).context["network"]
 
