@@ -39,6 +39,7 @@ from .filters import ORGANISATION_LOOKUP, REGION_LOOKUP, LookupField
 from .imports import AgreementResource, import_template
 from .models import (
     Agreement,
+    AgreementRelation,
     Citation,
     Document,
     Evaluation,
@@ -408,6 +409,24 @@ class CitationInline(SafeAutocompleteMixin, admin.TabularInline):
     verbose_name_plural = _("sources")
 
 
+class RelationInline(SafeAutocompleteMixin, admin.TabularInline):
+    """The agreement's relations to earlier ones. Each row's earlier agreement comes with the
+    rows (``SafeAutocompleteMixin`` selects it, ``KnownChoicesForm`` shows it without a query),
+    and the date order is checked in ``AgreementRelation.clean`` from the agreements already
+    loaded: no query per row."""
+
+    model = AgreementRelation
+    fk_name = "agreement"
+    extra = 0
+    max_num = 50
+    autocomplete_fields = ["earlier"]
+    fields = ["type", "earlier", "earlier_description", "note"]
+    verbose_name_plural = _("relations to earlier agreements (renews, amends, implements ...)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("earlier")
+
+
 class DocumentFileMixin:
     """A stored document is reached through its download view (which applies the agreement's
     visibility), never by a media URL: the file input shows no "Currently: <url>" link."""
@@ -518,7 +537,7 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, GoesWithItMixin, Cat
         "persampahan)."
     )
     list_select_related = ["venue_region"]
-    autocomplete_fields = ["venue_region", "site_region", "follows_from"]
+    autocomplete_fields = ["venue_region", "site_region"]
     filter_horizontal = ["sectors"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["category"]
@@ -529,6 +548,7 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, GoesWithItMixin, Cat
         TermInline,
         FollowUpInline,
         EvaluationInline,
+        RelationInline,
         CitationInline,
         DocumentInline,
     ]
@@ -550,7 +570,7 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, GoesWithItMixin, Cat
         ),
         (
             _("Content"),
-            {"fields": ["sectors", "summary", "follows_from"]},
+            {"fields": ["sectors", "summary"]},
         ),
         (
             _("Public data notes (shown on the agreement page)"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -22,7 +22,16 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .identity import catalogue_identity
-from .models import Agreement, Evaluation, FollowUp, Party, Term, today, yearly_money_flows
+from .models import (
+    Agreement,
+    AgreementRelation,
+    Evaluation,
+    FollowUp,
+    Party,
+    Term,
+    today,
+    yearly_money_flows,
+)
 from .money import rupiah
 
 # Rows fetched from the database at a time (with their parties and sectors).
@@ -37,7 +46,9 @@ class Column:
     header: Any  # a lazy translation
     value: Any  # function(row, export) -> str, date or None
     staff_only: bool = False
-    prefetch: tuple = ()  # what the column reads, prefetched with each chunk of rows
+    # What the column reads, prefetched with each chunk of rows: a lookup, or a function of the
+    # reader giving one (what the reader may see).
+    prefetch: tuple = ()
 
 
 def _join(values):
@@ -63,6 +74,27 @@ def _yearly_money(agreement, export):
         f"{giver.organisation.name} → {receiver.organisation.name if receiver else '-'}: "
         f"{rupiah(total, Term.Period.YEARLY)}"
         for giver, receiver, total in yearly_money_flows(agreement.yearly_terms)
+    )
+
+
+def _relations(agreement, export):
+    """Each relation to an earlier agreement: "renews: PKS 2023 No. 658/..."."""
+    return _join(
+        f"{export.label(AgreementRelation.Type, relation.type)}: "
+        f"{relation.earlier.title if relation.earlier_id else relation.earlier_description}"
+        for relation in agreement.visible_relations
+    )
+
+
+def visible_relations(user):
+    """The relations to earlier agreements ``user`` may see (or outside the catalogue)."""
+    visible = Agreement.objects.visible_to(user).values("pk")
+    return Prefetch(
+        "relations",
+        queryset=AgreementRelation.objects.filter(
+            Q(earlier__isnull=True) | Q(earlier__in=visible)
+        ).select_related("earlier"),
+        to_attr="visible_relations",
     )
 
 
@@ -122,6 +154,9 @@ AGREEMENT_COLUMNS = [
         prefetch=(EVALUATIONS,),
     ),
     Column(gettext_lazy("Latest assessment"), _latest_assessment, prefetch=(EVALUATIONS,)),
+    Column(
+        gettext_lazy("Relations to earlier agreements"), _relations, prefetch=(visible_relations,)
+    ),
     Column(gettext_lazy("Summary"), lambda a, e: a.summary),
     Column(gettext_lazy("Link"), lambda a, e: e.agreement_link(a)),
     Column(gettext_lazy("Published"), lambda a, e: e.published(a), staff_only=True),
@@ -169,7 +204,10 @@ class Export:
         staff = request.user.is_authenticated and request.user.is_staff
         columns = [column for column in columns if staff or not column.staff_only]
         rows = filterset.qs
-        prefetches = list(dict.fromkeys(lookup for column in columns for lookup in column.prefetch))
+        prefetches = [
+            lookup(request.user) if callable(lookup) else lookup
+            for lookup in dict.fromkeys(lookup for column in columns for lookup in column.prefetch)
+        ]
         if prefetches:
             rows = rows.prefetch_related(*prefetches)
         return cls(

@@ -37,6 +37,7 @@ from regions.models import INDONESIA, Organisation, Person, Position, Region, Te
 
 from .models import (
     Agreement,
+    AgreementRelation,
     Citation,
     Evaluation,
     FollowUp,
@@ -506,6 +507,7 @@ class Counts:
     citations: int = 0
     sector_links: int = 0
     terms: int = 0
+    relations: int = 0
 
     def __str__(self):
         return ", ".join(
@@ -1069,10 +1071,19 @@ class CatalogueGenerator:
             valid_from=valid_from,
             valid_until=valid_until,
             summary=summary,
-            follows_from_id=previous.pk if previous else None,
             is_published=rng.random() >= UNPUBLISHED_SHARE,
         )
         batch.agreements.append(agreement)
+        if previous is not None:
+            (relation_pk,) = self.allocate(AgreementRelation, 1)
+            batch.relations.append(
+                AgreementRelation(
+                    pk=relation_pk,
+                    agreement_id=pk,
+                    earlier_id=previous.pk,
+                    type=RELATION_AFTER.get(kind, AgreementRelation.Type.FOLLOWS_UP),
+                )
+            )
 
         # Sectors: the topic's, sometimes one more.
         sector_slugs = set(topic_sectors)
@@ -1336,6 +1347,7 @@ class CatalogueGenerator:
         through.objects.using(using).bulk_create(
             [through(agreement_id=a, sector_id=s) for a, s in batch.sectors], batch_size=size
         )
+        AgreementRelation.objects.using(using).bulk_create(batch.relations, batch_size=size)
         Party.objects.using(using).bulk_create(batch.parties, batch_size=size)
         Participant.objects.using(using).bulk_create(batch.participants, batch_size=size)
         Term.objects.using(using).bulk_create(batch.terms, batch_size=size)
@@ -1359,6 +1371,15 @@ class CatalogueGenerator:
         counts.evaluations += len(batch.evaluations)
         counts.citations += len(batch.citations)
         counts.terms += len(batch.terms)
+        counts.relations += len(batch.relations)
+
+
+# How a story's agreement relates to the one before it: a PKS implements the MoU, an addendum
+# amends the PKS; anything else follows up the meeting or letter before it.
+RELATION_AFTER = {
+    Agreement.Kind.COOPERATION_AGREEMENT: AgreementRelation.Type.IMPLEMENTS,
+    Agreement.Kind.ADDENDUM: AgreementRelation.Type.AMENDS,
+}
 
 
 @dataclass
@@ -1374,3 +1395,4 @@ class Batch:
     evaluations: list = field(default_factory=list)
     citations: list = field(default_factory=list)
     terms: list = field(default_factory=list)
+    relations: list = field(default_factory=list)

@@ -14,6 +14,7 @@ saved record is kept in its history like any other edit, with the reason
 
 import datetime
 import itertools
+import operator
 import re
 
 from django.core.exceptions import ValidationError
@@ -28,7 +29,7 @@ from openpyxl.styles import Font
 
 from regions.models import Organisation, Region
 
-from .models import Agreement, Party, Sector
+from .models import Agreement, AgreementRelation, Party, Sector
 
 PARTY_SEPARATOR = ";"
 DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -161,6 +162,45 @@ def find_sectors(cell):
     return found
 
 
+def find_relations(cell, agreement):
+    """The relations a ``relasi`` cell lists ("memperpanjang: pks-2023; mengubah (adendum):
+    PKS 2020 No. 12"), each checked as the admin checks it: a slug names an agreement of the
+    catalogue, anything else describes one outside it."""
+    relations, problems = [], []
+    types = ChoiceWidget(AgreementRelation.Type)
+    for item in _cell_text(cell).split(PARTY_SEPARATOR):
+        if not item.strip():
+            continue
+        type_text, colon, earlier_text = item.partition(":")
+        earlier_text = earlier_text.strip()
+        if not colon or not earlier_text:
+            problems.append(
+                _("“%(value)s” is not written “type: earlier agreement”.") % {"value": item.strip()}
+            )
+            continue
+        try:
+            type = types.clean(type_text)
+        except ValueError as error:
+            problems.append(str(error))
+            continue
+        earlier = Agreement.objects.filter(slug=earlier_text).first()
+        relation = AgreementRelation(
+            agreement=agreement,
+            type=type,
+            earlier=earlier,
+            earlier_description="" if earlier else earlier_text[:300],
+        )
+        try:
+            relation.clean()
+        except ValidationError as error:
+            problems.extend(
+                message for messages in error.message_dict.values() for message in messages
+            )
+            continue
+        relations.append(relation)
+    return relations, problems
+
+
 class AgreementResource(resources.ModelResource):
     slug = fields.Field(attribute="slug", column_name="slug", widget=TEXT)
     title = fields.Field(attribute="title", column_name="judul", widget=TEXT)
@@ -188,6 +228,7 @@ class AgreementResource(resources.ModelResource):
     # Not model fields: read and checked in import_instance, saved in after_save_instance.
     parties = fields.Field(column_name="pihak")
     sectors = fields.Field(column_name="sektor")
+    relations = fields.Field(column_name="relasi")
 
     class Meta:
         model = Agreement
@@ -206,6 +247,7 @@ class AgreementResource(resources.ModelResource):
             "is_published",
             "parties",
             "sectors",
+            "relations",
         ]
         import_id_fields = ["slug"]
         clean_model_instances = True
@@ -263,6 +305,12 @@ class AgreementResource(resources.ModelResource):
             instance._import_sectors = find_sectors(row.get("sektor"))
         except ValueError as error:
             errors["sectors"] = [str(error)]
+        # A file without the column leaves the relations as they are.
+        instance._import_relations = None
+        if "relasi" in row:
+            instance._import_relations, problems = find_relations(row.get("relasi"), instance)
+            if problems:
+                errors["relations"] = problems
         if errors:
             raise ValidationError(errors)
 
@@ -290,6 +338,22 @@ class AgreementResource(resources.ModelResource):
                 party._change_reason = instance._change_reason
                 party.save(update_fields=["document_number"])
         instance.sectors.set(instance._import_sectors)
+        if instance._import_relations is not None:
+            self._save_relations(instance)
+
+    def _save_relations(self, instance):
+        """The relations as the row lists them: those no longer listed are deleted, new ones
+        added, each change in history."""
+        key = operator.attrgetter("type", "earlier_id", "earlier_description")
+        wanted = {key(relation): relation for relation in instance._import_relations}
+        for relation in instance.relations.all():
+            if wanted.pop(key(relation), None) is None:
+                relation._change_reason = instance._change_reason
+                relation.delete()
+        for relation in wanted.values():
+            relation.agreement = instance
+            relation._change_reason = instance._change_reason
+            relation.save()
 
     def dehydrate_parties(self, agreement):
         return f"{PARTY_SEPARATOR} ".join(p.organisation.name for p in agreement.parties.all())
@@ -297,6 +361,12 @@ class AgreementResource(resources.ModelResource):
     def dehydrate_document_number(self, agreement):
         numbers = dict.fromkeys(p.document_number for p in agreement.parties.all())
         return f"{PARTY_SEPARATOR} ".join(number for number in numbers if number)
+
+    def dehydrate_relations(self, agreement):
+        return f"{PARTY_SEPARATOR} ".join(
+            f"{r.type}: {r.earlier.slug if r.earlier_id else r.earlier_description}"
+            for r in agreement.relations.select_related("earlier")
+        )
 
     def dehydrate_sectors(self, agreement):
         return f"{PARTY_SEPARATOR} ".join(s.name for s in agreement.sectors.all())
@@ -330,6 +400,15 @@ IMPORT_COLUMNS = [
         ),
     ),
     ("sektor", gettext_lazy("Sectors by name, separated by “;”.")),
+    (
+        "relasi",
+        gettext_lazy(
+            "Relations to earlier agreements, separated by “;”, each written “type: earlier "
+            "agreement”: the type by name or code (renews, amends, implements ...), the earlier "
+            "agreement by its slug, or described (PKS 2023 No. 658/...) if it is not in the "
+            "catalogue. Leave the column out to keep the relations as they are."
+        ),
+    ),
 ]
 
 

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import ngettext
@@ -55,12 +54,8 @@ VALIDITY_THRESHOLDS = [(ReminderKind.VALIDITY_ENDS_30, 30), (ReminderKind.VALIDI
 
 def still_running(agreements):
     """Agreements that have neither ended nor been renewed: not at the "ended" stage, and not
-    followed by a later agreement of the same kind or by an addendum (the catalogue's only
-    record of a renewal until agreements have typed relations, issue 7)."""
-    renewal = Agreement.objects.filter(follows_from=OuterRef("pk")).filter(
-        Q(kind=OuterRef("kind")) | Q(kind=Agreement.Kind.ADDENDUM)
-    )
-    return agreements.exclude(stage=Agreement.Stage.ENDED).exclude(Exists(renewal))
+    renewed, replaced or terminated by a published later agreement (``superseded``)."""
+    return agreements.exclude(stage=Agreement.Stage.ENDED).not_superseded()
 
 
 @dataclass

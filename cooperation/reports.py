@@ -15,7 +15,7 @@ from weasyprint.urls import URLFetcher
 from .exports import describe_filters
 from .identity import catalogue_identity
 from .models import today
-from .selectors import agreement_detail, visible_follows_from
+from .selectors import agreement_chain, agreement_detail
 
 # A PDF list stops here and says so: the XLSX export holds any number of rows. WeasyPrint lays
 # out about ten rows a landscape page; 100 rows (10 pages) took 6.5 s on this 2-core machine under
@@ -71,8 +71,7 @@ def fact_sheet_pdf(request, agreement):
         {
             "title": _("Agreement fact sheet"),
             "agreement": agreement,
-            "follows_from": visible_follows_from(agreement, request.user),
-            "followed_by": agreement.visible_followed_by,
+            "chain": agreement_chain(agreement, request.user),
             "money_flows": agreement.yearly_money_flows(),
             "page_url": request.build_absolute_uri(agreement.get_absolute_url()),
         },

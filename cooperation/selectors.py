@@ -18,8 +18,11 @@ agreement to name an organisation or an official (a new part model with an ``agr
 key) is added to ``ORGANISATION_LINKS`` or ``PERSON_LINKS``.
 """
 
+import datetime
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, When
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django_countries import countries
 
@@ -30,6 +33,7 @@ from . import caching
 from .models import (
     Agreement,
     AgreementRegion,
+    AgreementRelation,
     Citation,
     Evaluation,
     FollowUp,
@@ -352,7 +356,7 @@ def agreement_detail(user):
     sheet) shows, in a fixed number of queries."""
     visible = Agreement.objects.visible_to(user)
     return visible.select_related(
-        "venue_region", "site_region__regency", "site_region__province", "follows_from"
+        "venue_region", "site_region__regency", "site_region__province"
     ).prefetch_related(
         Prefetch(
             "parties",
@@ -379,11 +383,6 @@ def agreement_detail(user):
                 Prefetch("occurrences", queryset=FollowUpOccurrence.objects.order_by("due_date")),
             ),
         ),
-        Prefetch(
-            "followed_by",
-            queryset=visible.order_by("date", "title"),
-            to_attr="visible_followed_by",
-        ),
         Prefetch("citations", queryset=Citation.objects.select_related("source")),
         "documents",
         Prefetch(
@@ -395,9 +394,48 @@ def agreement_detail(user):
     )
 
 
-def visible_follows_from(agreement, user):
-    """The agreement ``agreement`` follows from, unless it is a draft ``user`` may not see."""
-    follows_from = agreement.follows_from
-    if follows_from and not (follows_from.is_published or can_see_drafts(user)):
-        return None
-    return follows_from
+class AgreementChain:
+    """An agreement's chain as ``user`` may see it: every agreement reachable through typed
+    relations, in both directions, from the first meeting to the latest addendum, and the
+    relations to earlier agreements outside the catalogue (``AgreementRelation``). Two queries
+    however long the chain; never through or to a draft the user may not see."""
+
+    def __init__(self, agreement, user):
+        self.agreement = agreement
+        self.relations = list(
+            AgreementRelation.objects.chain(agreement, drafts=can_see_drafts(reader(user)))
+        )
+
+    def __bool__(self):
+        return bool(self.relations)
+
+    @cached_property
+    def earlier(self):
+        """This agreement's own relations to earlier ones."""
+        return [r for r in self.relations if r.agreement_id == self.agreement.pk]
+
+    @cached_property
+    def later(self):
+        """The relations of later agreements to this one."""
+        return [r for r in self.relations if r.earlier_id == self.agreement.pk]
+
+    @cached_property
+    def steps(self):
+        """[(agreement, its relations to earlier ones)], oldest first (undated last); the
+        agreement itself is ``self.agreement``."""
+        agreements = {self.agreement.pk: self.agreement}
+        relations = {}
+        for relation in self.relations:
+            agreements.setdefault(relation.agreement_id, relation.agreement)
+            if relation.earlier_id:
+                agreements.setdefault(relation.earlier_id, relation.earlier)
+            relations.setdefault(relation.agreement_id, []).append(relation)
+        ordered = sorted(
+            agreements.values(),
+            key=lambda a: (a.date is None, a.date or datetime.date.min, a.title, a.pk),
+        )
+        return [(agreement, relations.get(agreement.pk, [])) for agreement in ordered]
+
+
+def agreement_chain(agreement, user):
+    return AgreementChain(agreement, user)

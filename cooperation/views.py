@@ -42,7 +42,6 @@ from .selectors import (
     agreement_detail,
     agreement_list,
     follow_up_list,
-    visible_follows_from,
     visible_organisations,
     visible_people,
 )
@@ -118,7 +117,9 @@ class HomeView(CatalogueMixin, TemplateView):
             ending_soon=agreements.ending_within(ENDING_SOON_DAYS)
             .order_by("valid_until", "title")
             .select_related("venue_region")[:HOME_LIST_SIZE],
-            stalled=agreements.stalled().order_by("date", "title")[:HOME_LIST_SIZE],
+            stalled=agreements.stalled(user=self.request.user).order_by("date", "title")[
+                :HOME_LIST_SIZE
+            ],
             evaluation_due=agreements.evaluation_due().order_by(
                 F("last_evaluated_on").asc(nulls_first=True), "in_force_since", "title"
             )[:HOME_LIST_SIZE],
@@ -195,8 +196,7 @@ class AgreementDetailView(CatalogueMixin, DetailView):
             except NoReverseMatch:  # the admin may not register agreements
                 admin_url = None
         return super().get_context_data(
-            follows_from=visible_follows_from(agreement, user),
-            followed_by=agreement.visible_followed_by,
+            chain=selectors.agreement_chain(agreement, user),
             money_flows=agreement.yearly_money_flows(),
             admin_url=admin_url,
             **kwargs,

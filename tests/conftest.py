@@ -18,6 +18,7 @@ from cooperation import derived
 from cooperation.models import (
     MONEY_KINDS,
     Agreement,
+    AgreementRelation,
     FollowUp,
     Participant,
     Party,
@@ -322,6 +323,21 @@ def make_agreement(db, make_government):
             agreement.sectors.set(sectors)
         agreement.refresh_from_db(fields=["category"])
         return agreement
+
+    return make
+
+
+@pytest.fixture
+def make_relation(db):
+    """``make_relation(later, earlier)``: ``later`` follows up ``earlier`` (an agreement, or a
+    description of one outside the catalogue), unless another ``type`` is given."""
+
+    def make(later, earlier, type=AgreementRelation.Type.FOLLOWS_UP, **fields):
+        if isinstance(earlier, str):
+            fields["earlier_description"] = earlier
+        else:
+            fields["earlier"] = earlier
+        return AgreementRelation.objects.create(agreement=later, type=type, **fields)
 
     return make
 

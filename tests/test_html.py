@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from cooperation.models import Agreement, FollowUp, Term
+from cooperation.models import Agreement, AgreementRelation, FollowUp, Term
 from regions.models import Organisation, Person, Region
 from tests.helpers import load_fixtures
 
@@ -103,12 +103,23 @@ def add_terms():
     )
 
 
+def add_relations():
+    """A chain between the oldest and the newest seed agreement, and a relation to one outside
+    the catalogue (the seed articles give none)."""
+    oldest, *_others, newest = Agreement.objects.order_by("date")
+    AgreementRelation.objects.create(agreement=newest, earlier=oldest, type="follows_up")
+    AgreementRelation.objects.create(
+        agreement=newest, earlier_description="PKS 2020 No. 12/2020", type="renews"
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("staff", [False, True], ids=["visitor", "staff"])
 def test_every_catalogue_page_is_valid_html(client, admin_user, staff):
     load_fixtures()
     FollowUp.objects.update(due_date="2025-01-01")  # overdue markers on the pages too
     add_terms()  # the seed articles give no terms: the terms table and totals are checked too
+    add_relations()
     urls = catalogue_urls()
     if staff:
         client.force_login(admin_user)

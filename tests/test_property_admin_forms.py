@@ -227,7 +227,7 @@ def post_agreement(client, **fields):
         "date": "2025-10-24",
         **fields,
     }
-    for prefix in ("parties", "participants", "follow_ups", "citations", "documents"):
+    for prefix in ("parties", "participants", "follow_ups", "relations", "citations", "documents"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     return client.post(add_url(ADMINS["cooperation.agreement"][0]), data, HTTP_ACCEPT_LANGUAGE="en")
 
@@ -237,11 +237,11 @@ def test_an_autocomplete_id_the_database_cannot_hold_is_an_invalid_choice(
     superuser_client, records, value
 ):
     with translation.override("en"):
-        response = post_agreement(superuser_client, follows_from=value)
+        response = post_agreement(superuser_client, venue_region=value)
         errors = response.context["adminform"].form.errors
 
         assert response.status_code == 200
-        assert errors["follows_from"] == [
+        assert errors["venue_region"] == [
             "Select a valid choice. That choice is not one of the available choices."
         ]
     assert "errornote" in response.content.decode()

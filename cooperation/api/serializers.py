@@ -11,8 +11,8 @@ from rest_framework import serializers
 
 from regions.models import Organisation, Region
 
-from ..models import Agreement, FollowUp, FollowUpOccurrence, Sector
-from ..selectors import visible_follows_from
+from ..models import Agreement, FollowUp, FollowUpOccurrence, RelationType, Sector
+from ..selectors import agreement_chain
 
 
 def absolute(request, path):
@@ -246,10 +246,37 @@ class OcdsDocumentSerializer(serializers.Serializer):
 class OcdsRelatedProcessSerializer(serializers.Serializer):
     id = serializers.CharField()
     relationship = serializers.ListField(child=serializers.CharField())
+    relationType = serializers.ChoiceField(  # noqa: N815
+        choices=RelationType.choices,
+        help_text="The catalogue's type of relation, seen from the later agreement.",
+    )
     title = serializers.CharField()
-    scheme = serializers.CharField()
-    identifier = serializers.CharField()
-    uri = serializers.URLField()
+    scheme = serializers.CharField(
+        help_text="x_catalogue: an agreement in the catalogue; x_description: an earlier "
+        "agreement outside it, named by its title."
+    )
+    identifier = serializers.CharField(allow_blank=True)
+    uri = serializers.URLField(allow_null=True)
+
+
+# OCDS relatedProcess codes: how this agreement relates to an earlier one ...
+EARLIER_PROCESS_CODES = {
+    RelationType.FOLLOWS_UP: ["prior"],
+    RelationType.IMPLEMENTS: ["framework"],
+    RelationType.RENEWS: ["prior", "renewalProcess"],
+    RelationType.AMENDS: ["prior", "x_amends"],
+    RelationType.REPLACES: ["prior", "replacementProcess"],
+    RelationType.TERMINATES: ["prior", "x_terminates"],
+}
+# ... and to a later one (OCDS has no codes for this direction).
+LATER_PROCESS_CODES = {
+    RelationType.FOLLOWS_UP: ["x_subsequent", "x_followedUpBy"],
+    RelationType.IMPLEMENTS: ["x_subsequent", "x_implementedBy"],
+    RelationType.RENEWS: ["x_subsequent", "x_renewedBy"],
+    RelationType.AMENDS: ["x_subsequent", "x_amendedBy"],
+    RelationType.REPLACES: ["x_subsequent", "x_replacedBy"],
+    RelationType.TERMINATES: ["x_subsequent", "x_terminatedBy"],
+}
 
 
 class OcdsValueSerializer(serializers.Serializer):
@@ -418,20 +445,42 @@ class AgreementOcdsSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OcdsRelatedProcessSerializer(many=True))
     def get_relatedProcesses(self, agreement):  # noqa: N802
+        """The agreement's typed relations in both directions (``AgreementChain``: drafts
+        only for staff), with OCDS's relatedProcess codes where one fits and ``x_`` codes for
+        the rest."""
         request = self.context.get("request")
+        user = request.user if request else None
+        chain = agreement_chain(agreement, user)
         related = []
-        earlier = visible_follows_from(agreement, request.user) if request else None
-        if earlier:
-            related.append(("prior", earlier))
-        related += [("subsequent", later) for later in agreement.visible_followed_by]
-        return [
-            {
-                "id": other.slug,
-                "relationship": [relationship],
-                "title": other.title,
-                "scheme": "x_catalogue",
-                "identifier": other.slug,
-                "uri": absolute(request, reverse("api:agreement-detail", args=[other.slug])),
-            }
-            for relationship, other in related
-        ]
+        for relation in chain.earlier:
+            codes = EARLIER_PROCESS_CODES[relation.type]
+            if relation.earlier_id:
+                related.append(self._process(request, relation, relation.earlier, codes))
+            else:
+                related.append(
+                    {
+                        "id": f"relation-{relation.pk}",
+                        "relationship": codes,
+                        "relationType": relation.type,
+                        "title": relation.earlier_description,
+                        "scheme": "x_description",
+                        "identifier": "",
+                        "uri": None,
+                    }
+                )
+        for relation in chain.later:
+            codes = LATER_PROCESS_CODES[relation.type]
+            related.append(self._process(request, relation, relation.agreement, codes))
+        return OcdsRelatedProcessSerializer(related, many=True).data
+
+    @staticmethod
+    def _process(request, relation, other, codes):
+        return {
+            "id": other.slug,
+            "relationship": codes,
+            "relationType": relation.type,
+            "title": other.title,
+            "scheme": "x_catalogue",
+            "identifier": other.slug,
+            "uri": absolute(request, reverse("api:agreement-detail", args=[other.slug])),
+        }

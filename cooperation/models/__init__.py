@@ -38,6 +38,7 @@ from .monitoring import (
     evaluation_due_since,
 )
 from .parties import Participant, Party
+from .relations import AgreementRelation, RelationType
 from .reminders import OrganisationContact, ReminderKind, ReminderSent, ReminderSubscription
 from .sources import Citation, Source
 from .terms import MONEY_KINDS, Term, TermQuerySet, yearly_money_flows
@@ -51,6 +52,7 @@ __all__ = [
     "STALLED_AFTER_MONTHS",
     "Agreement",
     "AgreementRegion",
+    "AgreementRelation",
     "AgreementPartManager",
     "AgreementQuerySet",
     "Assessment",
@@ -69,6 +71,7 @@ __all__ = [
     "SiteIdentity",
     "Party",
     "Recurrence",
+    "RelationType",
     "ReminderKind",
     "ReminderSent",
     "ReminderSubscription",

@@ -20,6 +20,7 @@ from .derived import search_match, search_rank
 from .follow_ups import FollowUp
 from .monitoring import EVALUATION_DUE_AFTER_MONTHS, Evaluation
 from .parties import Party
+from .relations import SUPERSEDING_TYPES, AgreementRelation
 from .sources import Source
 from .terms import yearly_money_flows
 
@@ -131,20 +132,28 @@ class AgreementQuerySet(models.QuerySet):
             valid_until__gte=start, valid_until__lte=start + datetime.timedelta(days)
         )
 
-    def stalled(self, on=None, months=STALLED_AFTER_MONTHS):
+    def stalled(self, on=None, months=STALLED_AFTER_MONTHS, user=None):
         """Agreements with no sign of activity for ``months`` months ("stalled").
 
         An agreement is stalled when it has not ended, is dated ``months`` months ago or
         earlier, has no follow-up in progress, no follow-up done in that period, and no later
-        agreement following from it dated in that period. Follow-ups have no timestamp of their
-        own apart from ``done_on``, so an open "planned" follow-up does not count as activity.
+        agreement related to it (of any type of relation) dated in that period. Follow-ups have
+        no timestamp of their own apart from ``done_on``, so an open "planned" follow-up does
+        not count as activity. Only later agreements ``user`` may see count (``visible_to``;
+        without a user, published ones): an unpublished follow-on must not drop an agreement
+        from a public list, which would reveal the draft.
         """
         cutoff = months_before(on or today(), months)
         active_follow_ups = FollowUp.objects.filter(agreement=OuterRef("pk")).filter(
             Q(status=FollowUp.Status.IN_PROGRESS)
             | Q(status=FollowUp.Status.DONE, done_on__gt=cutoff)
         )
-        recent_successors = Agreement.objects.filter(follows_from=OuterRef("pk"), date__gt=cutoff)
+        later = Agreement.objects.published()
+        if user is not None:
+            later = Agreement.objects.visible_to(user)
+        recent_successors = AgreementRelation.objects.filter(
+            earlier=OuterRef("pk"), agreement__in=later.filter(date__gt=cutoff).values("pk")
+        )
         return (
             self.exclude(stage=Agreement.Stage.ENDED)
             .filter(date__lte=cutoff)
@@ -157,6 +166,22 @@ class AgreementQuerySet(models.QuerySet):
         agreement signed, or in implementation), their validity begun and not ended
         (``in_force_condition``)."""
         return self.filter(in_force_condition(on or today()))
+
+    def superseded(self):
+        """Agreements that a published later agreement renews, replaces or terminates: they no
+        longer run on their own (no reminder of their expiry, say)."""
+        return self.filter(self._superseded())
+
+    def not_superseded(self):
+        return self.exclude(self._superseded())
+
+    @staticmethod
+    def _superseded():
+        return Exists(
+            AgreementRelation.objects.filter(
+                earlier=OuterRef("pk"), type__in=SUPERSEDING_TYPES, agreement__is_published=True
+            )
+        )
 
     def evaluation_due(self, on=None, months=EVALUATION_DUE_AFTER_MONTHS):
         """Agreements in force on ``on`` (default today) with no evaluation in the last
@@ -349,15 +374,6 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
             "still to be checked, internal remarks."
         ),
     )
-    follows_from = models.ForeignKey(
-        "self",
-        verbose_name=_("follows from"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="followed_by",
-        help_text=_("The agreement this one follows from: a meeting for an MoU, an MoU for a PKS."),
-    )
     sources = models.ManyToManyField(
         Source, through="Citation", verbose_name=_("sources"), related_name="agreements"
     )
@@ -460,13 +476,5 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
         errors = {}
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("An agreement cannot be valid until a date before it starts.")
-        if self.follows_from_id:
-            ancestor, seen = self.follows_from, set()
-            while ancestor is not None and ancestor.pk not in seen:
-                if self.pk and ancestor.pk == self.pk:
-                    errors["follows_from"] = _("An agreement cannot follow from itself.")
-                    break
-                seen.add(ancestor.pk)
-                ancestor = ancestor.follows_from
         if errors:
             raise ValidationError(errors)

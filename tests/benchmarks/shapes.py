@@ -45,13 +45,13 @@ class Catalogue:
     @cached_property
     def agreement(self):
         """A published agreement with a predecessor, parties, participants and follow-ups."""
-        from django.db.models import Count
+        from django.db.models import Count, Exists, OuterRef
 
-        from cooperation.models import Agreement
+        from cooperation.models import Agreement, AgreementRelation
 
         return (
             Agreement.objects.published()
-            .filter(follows_from__isnull=False)
+            .filter(Exists(AgreementRelation.objects.filter(agreement=OuterRef("pk"))))
             .annotate(parts=Count("participants"))
             .order_by("-parts", "pk")
             .first()

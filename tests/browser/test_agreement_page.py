@@ -123,3 +123,43 @@ def test_the_page_groups_officials_by_party_with_each_sides_number(tpas, page):
     )
     parties = page.locator("section", has=page.get_by_role("heading", name="Parties"))
     expect(parties.locator("tbody tr").nth(1)).to_contain_text("Friday, 24 October 2025")
+
+
+@pytest.fixture
+def renewal(live_server, make_agreement, make_relation):
+    """A PKS that implements a KSB and renews a PKS outside the catalogue, then amended."""
+    ksb = make_agreement(title="KSB Kota Uji dan Kabupaten Uji", date=datetime.date(2022, 3, 1))
+    pks = make_agreement(
+        title="PKS TPAS 2026-2027",
+        kind=Agreement.Kind.COOPERATION_AGREEMENT,
+        date=datetime.date(2025, 12, 10),
+    )
+    addendum = make_agreement(
+        title="Adendum PKS TPAS", kind=Agreement.Kind.ADDENDUM, date=datetime.date(2026, 6, 1)
+    )
+    make_relation(pks, ksb, type="implements")
+    make_relation(pks, "PKS 2023 No. 658/2023", type="renews")
+    make_relation(addendum, pks, type="amends")
+    return live_server.url + pks.get_absolute_url()
+
+
+def test_the_page_shows_the_chain_and_leads_along_it_in_both_languages(renewal, page):
+    page.goto(renewal)
+
+    chain = page.locator("section", has=page.get_by_role("heading", name="Riwayat / Rangkaian"))
+    steps = chain.locator("ol.chain > li")
+    expect(steps).to_have_count(3)
+    expect(steps.nth(0)).to_contain_text("KSB Kota Uji dan Kabupaten Uji")
+    expect(steps.nth(1)).to_contain_text("Melaksanakan: KSB Kota Uji dan Kabupaten Uji")
+    expect(steps.nth(1)).to_contain_text("Memperpanjang: PKS 2023 No. 658/2023 (di luar katalog)")
+    expect(steps.nth(1)).to_contain_text("Diubah dengan: Adendum PKS TPAS")
+
+    page.get_by_role("button", name="English").click()
+    chain = page.locator(
+        "section", has=page.get_by_role("heading", name="History and chain of agreements")
+    )
+    expect(chain.locator("ol.chain > li").nth(1)).to_contain_text("Renews: PKS 2023 No. 658/2023")
+
+    chain.get_by_role("link", name="Adendum PKS TPAS").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Adendum PKS TPAS")
+    expect(page.locator("ol.chain [aria-current=page]")).to_have_text("Adendum PKS TPAS")

@@ -55,6 +55,7 @@ def test_agreement_change_page_queries_do_not_grow_with_its_parts(
     make_position,
     make_follow_up,
     make_source,
+    make_relation,
 ):
     """Each inline row's autocomplete fields show the row's records as loaded with the rows,
     not one query per field per row."""
@@ -64,8 +65,9 @@ def test_agreement_change_page_queries_do_not_grow_with_its_parts(
         make_participant(agreement, position=make_position())
         make_follow_up(agreement, responsible=make_government(), source=make_source())
         Citation.objects.create(agreement=agreement, source=make_source())
+        make_relation(agreement, make_agreement(date=datetime.date(2024, 1, 1)))
 
-    agreement = make_agreement(follows_from=make_agreement())
+    agreement = make_agreement()
     add_parts(agreement)
     url = admin_url(Agreement, "change", agreement.pk)
     superuser_client.get(url)

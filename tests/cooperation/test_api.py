@@ -97,19 +97,23 @@ def test_anonymous_callers_get_published_records_only(
     assert client.get(detail).json()["isPublished"] is False
 
 
-def test_an_agreement_is_shaped_after_ocds(client, make_agreement, make_follow_up, make_sector):
+def test_an_agreement_is_shaped_after_ocds(
+    client, make_agreement, make_follow_up, make_sector, make_relation
+):
     earlier = make_agreement(title="Pertemuan penjajakan")
     agreement = make_agreement(
         title="Kesepakatan Bersama",
-        follows_from=earlier,
         valid_from=datetime.date(2025, 1, 1),
         valid_until=datetime.date(2026, 12, 31),
         sectors=[make_sector(slug="pariwisata")],
     )
+    make_relation(agreement, earlier)
+    make_relation(agreement, "PKS 2023 No. 658/2023", type="renews")
     make_follow_up(agreement, action="Survei", status="done", done_on=datetime.date(2025, 2, 1))
     make_follow_up(agreement, action="Rapat teknis", status="planned")
 
     data = client.get(reverse("api:agreement-detail", args=[agreement.slug])).json()
+    earlier_data = client.get(reverse("api:agreement-detail", args=[earlier.slug])).json()
 
     assert data["id"] == agreement.slug
     assert data["period"] == {"startDate": "2025-01-01", "endDate": "2026-12-31"}
@@ -123,7 +127,13 @@ def test_an_agreement_is_shaped_after_ocds(client, make_agreement, make_follow_u
     }
     assert data["milestones"][0]["dateMet"] == "2025-02-01"
     assert data["relatedProcesses"][0]["relationship"] == ["prior"]
+    assert data["relatedProcesses"][0]["relationType"] == "follows_up"
     assert data["relatedProcesses"][0]["identifier"] == earlier.slug
+    assert data["relatedProcesses"][1]["relationship"] == ["prior", "renewalProcess"]
+    assert data["relatedProcesses"][1]["title"] == "PKS 2023 No. 658/2023"
+    assert data["relatedProcesses"][1]["uri"] is None
+    assert earlier_data["relatedProcesses"][0]["relationship"] == ["x_subsequent", "x_followedUpBy"]
+    assert earlier_data["relatedProcesses"][0]["identifier"] == agreement.slug
     assert data["uri"] == "http://testserver" + agreement.get_absolute_url()
 
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from cooperation.generator import END, SLUG_PREFIX, START
-from cooperation.models import Agreement, FollowUp, Participant, Party
+from cooperation.models import Agreement, AgreementRelation, FollowUp, Participant, Party
 from regions.models import Organisation, Region, Tenure
 
 SIZE = 300
@@ -40,11 +40,13 @@ def fingerprint():
             "valid_until",
             "venue",
             "venue_region__code",
-            "follows_from__slug",
             "is_published",
         )
     )
     parties = sorted(Party.objects.values_list("agreement__slug", "organisation__slug", "role"))
+    relations = sorted(
+        AgreementRelation.objects.values_list("agreement__slug", "type", "earlier__slug")
+    )
     participants = sorted(
         Participant.objects.values_list(
             "agreement__slug", "person__slug", "position__slug", "role"
@@ -64,7 +66,7 @@ def fingerprint():
         key=str,
     )
     sectors = sorted(Agreement.sectors.through.objects.values_list("agreement__slug", "sector"))
-    return agreements, parties, participants, follow_ups, sectors
+    return agreements, parties, participants, follow_ups, sectors, relations
 
 
 def generated_twice(first_seed, second_seed):
@@ -108,9 +110,12 @@ def test_the_catalogue_has_the_shape_of_a_national_one(regions):
     categories = Counter(agreements.with_category().values_list("category_code", flat=True))
     assert set(categories) == set(Agreement.Category.values)
     assert 0.04 <= agreements.filter(is_published=False).count() / SIZE <= 0.18
-    chained = agreements.filter(follows_from__isnull=False)
-    assert chained.count() >= SIZE / 5
-    assert all(a.date > a.follows_from.date for a in chained.select_related("follows_from"))
+    relations = AgreementRelation.objects.filter(agreement__in=agreements)
+    assert relations.values("agreement").distinct().count() >= SIZE / 5
+    assert all(
+        r.agreement.date > r.earlier.date for r in relations.select_related("agreement", "earlier")
+    )
+    assert set(relations.values_list("type", flat=True)) == {"follows_up", "implements", "amends"}
     dates = agreements.values_list("date", flat=True)
     assert START <= min(dates) and max(dates) <= END
     assert agreements.filter(parties__isnull=True).count() == 0

@@ -30,6 +30,7 @@ CATALOGUE_MODELS = {
         "term",
         "evaluation",
         "followupoccurrence",
+        "agreementrelation",
     ],
 }
 
@@ -81,6 +82,7 @@ AGREEMENT_PARTS = [
     "document",
     "term",
     "evaluation",
+    "agreementrelation",
 ]
 
 
@@ -119,6 +121,7 @@ def test_groups_migrations_are_reversible_and_can_run_again():
     terms = importlib.import_module("cooperation.migrations.0008_terms")
     monitoring = importlib.import_module("cooperation.migrations.0017_groups_monitor_and_evaluate")
     drafts = importlib.import_module("cooperation.migrations.0019_editors_delete_drafts")
+    relations = importlib.import_module("cooperation.migrations.0020_agreement_relations")
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes("cooperation")[0]
     state = MigrationExecutor(connection).loader.project_state(latest)
     assert all(operation.reversible for operation in groups.Migration.operations)
@@ -126,9 +129,12 @@ def test_groups_migrations_are_reversible_and_can_run_again():
     assert all(operation.reversible for operation in terms.Migration.operations)
     assert all(operation.reversible for operation in monitoring.Migration.operations)
     assert all(operation.reversible for operation in drafts.Migration.operations)
+    assert all(operation.reversible for operation in relations.Migration.operations)
     editor_before = codenames("Editor")
     viewer_before = codenames("Viewer")
 
+    relations.forbid_relations(state.apps, None)
+    assert not {"add_agreementrelation", "delete_agreementrelation"} & codenames("Editor")
     drafts.forbid_deleting_drafts(state.apps, None)
     assert "delete_agreement" not in codenames("Editor")
     monitoring.forbid_monitoring(state.apps, None)
@@ -151,6 +157,8 @@ def test_groups_migrations_are_reversible_and_can_run_again():
     monitoring.allow_monitoring(state.apps, None)
     drafts.allow_deleting_drafts(state.apps, None)
     drafts.allow_deleting_drafts(state.apps, None)
+    relations.allow_relations(state.apps, None)
+    relations.allow_relations(state.apps, None)
     assert codenames("Editor") == editor_before
     assert codenames("Viewer") == viewer_before
     assert Group.objects.filter(name="Viewer").count() == 1

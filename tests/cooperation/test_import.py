@@ -207,3 +207,36 @@ def test_an_imported_document_number_is_each_signatory_partys(client, editor, pa
     created = Agreement.objects.get(title="Kesepakatan bersama investasi")
     assert {p.document_number for p in created.parties.all()} == {"119/01/KSB/2025"}
     assert created.parties.count() == 2
+
+
+def test_relations_are_imported_and_checked_as_in_the_admin(
+    client, editor, parties, make_agreement
+):
+    ksb = make_agreement(slug="ksb-2023", title="KSB 2023", date=datetime.date(2023, 1, 5))
+    row = {
+        "judul": "PKS persampahan",
+        "jenis": "cooperation_agreement",
+        "tahap": "cooperation_agreement_signed",
+        "tanggal": "05/10/2025",
+        "pihak": "36.04; IASTIC",
+        "relasi": "melaksanakan: ksb-2023; renews: PKS 2020 No. 12/2020",
+    }
+    backwards = {
+        **row,
+        "judul": "Terlalu tua",
+        "tanggal": "01/01/2020",
+        "relasi": "renews: ksb-2023",
+    }
+
+    refused = upload(client, spreadsheet(backwards)).content.decode()
+    confirm(client, upload(client, spreadsheet(row)))
+
+    assert "after this one" in refused or "sesudah kerja sama ini" in refused
+    created = Agreement.objects.get(title="PKS persampahan")
+    assert sorted(created.relations.values_list("type", "earlier", "earlier_description")) == [
+        ("implements", ksb.pk, ""),
+        ("renews", None, "PKS 2020 No. 12/2020"),
+    ]
+    assert created.relations.first().history.first().history_change_reason == (
+        "Diimpor dari spreadsheet"
+    )

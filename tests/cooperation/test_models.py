@@ -66,29 +66,6 @@ def test_agreement_slugs_are_unique(make_agreement):
     assert_database_refuses(duplicate)
 
 
-def test_an_agreement_cannot_follow_from_itself(make_agreement):
-    agreement = make_agreement()
-    agreement.follows_from = agreement
-
-    assert "An agreement cannot follow from itself." in clean_errors(agreement)["follows_from"]
-
-
-def test_follows_from_cannot_make_a_cycle(make_agreement):
-    meeting = make_agreement(kind=Agreement.Kind.EXPLORATORY_MEETING)
-    mou = make_agreement(follows_from=meeting)
-    pks = make_agreement(kind=Agreement.Kind.COOPERATION_AGREEMENT, follows_from=mou)
-    meeting.follows_from = pks
-
-    assert "An agreement cannot follow from itself." in clean_errors(meeting)["follows_from"]
-
-
-def test_a_chain_of_agreements_is_fine(make_agreement):
-    meeting = make_agreement(kind=Agreement.Kind.EXPLORATORY_MEETING)
-    mou = make_agreement(follows_from=meeting)
-
-    make_agreement(kind=Agreement.Kind.COOPERATION_AGREEMENT, follows_from=mou).full_clean()
-
-
 # --- The derived category -------------------------------------------------------------------
 
 

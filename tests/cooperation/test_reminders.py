@@ -169,7 +169,7 @@ def test_validity_ends_reach_parties_contacts_and_subscribed_staff(
 
 
 def test_no_reminder_for_ended_renewed_or_draft_agreements(
-    db, smtp_server, agency, make_agreement, make_follow_up, make_organisation, days
+    db, smtp_server, agency, make_agreement, make_follow_up, make_organisation, make_relation, days
 ):
     other = make_organisation()
     ended = make_agreement(
@@ -177,7 +177,8 @@ def test_no_reminder_for_ended_renewed_or_draft_agreements(
     )
     renewed = make_agreement(parties=[agency, other], valid_until=days(10))
     # The renewal itself is running, but too new to be due an evaluation.
-    make_agreement(follows_from=renewed, kind=renewed.kind, parties=[agency, other], date=days(-30))
+    renewal = make_agreement(kind=renewed.kind, parties=[agency, other], date=days(-30))
+    make_relation(renewal, renewed, type="renews")
     draft = make_agreement(is_published=False, parties=[agency, other], valid_until=days(10))
     for agreement in (ended, renewed, draft):
         make_follow_up(agreement, due_date=days(3), responsible=agency)

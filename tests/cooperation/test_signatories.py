@@ -149,9 +149,9 @@ def test_agreement_page_queries_do_not_grow_with_officials(
     serang = ksb.parties.first()
     for _ in range(rows):
         make_participant(ksb, party=serang)
-    # agreement, parties, participants, sectors, terms, follow-ups, followed by, citations,
-    # documents, evaluations
-    with django_assert_num_queries(10):
+    # agreement, parties, participants, sectors, terms, follow-ups, citations, documents,
+    # evaluations, the chain's agreements and its relations
+    with django_assert_num_queries(11):
         client.get(ksb.get_absolute_url())
 
 

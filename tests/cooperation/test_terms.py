@@ -281,9 +281,9 @@ def test_agreement_page_queries_do_not_grow_with_terms(
     for _ in range(rows):
         make_term(facility, amount=1_000_000, period="monthly")
         make_term(facility, kind="capacity_limit", quantity=5, unit="hectares")
-    # agreement, parties, participants, sectors, terms, follow-ups, followed by, citations,
-    # documents, evaluations
-    with django_assert_num_queries(10):
+    # agreement, parties, participants, sectors, terms, follow-ups, citations, documents,
+    # evaluations, the chain's agreements and its relations
+    with django_assert_num_queries(11):
         client.get(facility.get_absolute_url())
 
 

@@ -346,13 +346,12 @@ def test_agreement_detail_shows_the_site_apart_from_the_venue(
 
 
 def test_agreement_detail_shows_the_chain_without_drafts_for_visitors(
-    client, staff_user, signing, make_agreement
+    client, staff_user, signing, make_agreement, make_relation
 ):
-    meeting = make_agreement(title="Pertemuan penjajakan")
-    signing.follows_from = meeting
-    signing.save()
-    make_agreement(title="PKS terbit", follows_from=signing)
-    make_agreement(title="PKS draf", follows_from=signing, is_published=False)
+    meeting = make_agreement(title="Pertemuan penjajakan", date=datetime.date(2023, 1, 1))
+    make_relation(signing, meeting)
+    make_relation(make_agreement(title="PKS terbit"), signing, type="implements")
+    make_relation(make_agreement(title="PKS draf", is_published=False), signing)
 
     page = html(client.get(signing.get_absolute_url()))
     client.force_login(staff_user)
@@ -551,6 +550,7 @@ def test_agreement_detail_query_count_does_not_grow_with_rows(
     make_source,
     make_agreement,
     make_organisation,
+    make_relation,
     django_assert_num_queries,
     rows,
 ):
@@ -575,7 +575,7 @@ def test_agreement_detail_query_count_does_not_grow_with_rows(
         )
         make_follow_up(signing, evaluation=evaluation)
         Citation.objects.create(agreement=signing, source=make_source())
-        make_agreement(follows_from=signing)
+        make_relation(make_agreement(), signing, type="implements")
         Document.objects.create(
             agreement=signing,
             type=Document.Type.ANNEX,
@@ -584,9 +584,9 @@ def test_agreement_detail_query_count_does_not_grow_with_rows(
             content_type="application/pdf",
         )
     # agreement, parties, participants, sectors, terms, follow-ups (with their responsible
-    # organisations and occurrences), followed by, citations, documents, evaluations (with
-    # their evidence and follow-ups)
-    with django_assert_num_queries(14):
+    # organisations and occurrences), citations, documents, evaluations (with their evidence
+    # and follow-ups), the chain's agreements (one recursive query) and its relations
+    with django_assert_num_queries(15):
         client.get(signing.get_absolute_url())
 
 
