@@ -826,6 +826,15 @@ class FollowUpOccurrenceAdmin(CatalogueAdmin):
         return occurrence.due_label
 
 
+@admin.register(AgreementRelation)
+class AgreementRelationAdmin(CatalogueAdmin):
+    list_display = ["agreement", "type", "earlier", "earlier_description"]
+    list_filter = ["type"]
+    search_fields = ["agreement__title", "earlier__title", "earlier_description"]
+    list_select_related = ["agreement", "earlier"]
+    autocomplete_fields = ["agreement", "earlier"]
+
+
 @admin.register(Citation)
 class CitationAdmin(CatalogueAdmin):
     list_display = ["source", "agreement", "note"]

@@ -20,6 +20,7 @@ from django.test import Client
 
 from cooperation.models import (
     Agreement,
+    AgreementRelation,
     Citation,
     Document,
     Evaluation,
@@ -145,6 +146,9 @@ def make_rows(
             assessment="on_track",
         ),
         Citation: lambda: agreement().citations.get(),
+        AgreementRelation: lambda: AgreementRelation.objects.create(
+            agreement=agreement(), earlier=agreement(), type="follows_up"
+        ),
         Document: document,
         Term: lambda: make_term(agreement(), description="Retribusi"),
         Sector: sector,
