@@ -418,7 +418,9 @@ class RelationInline(SafeAutocompleteMixin, admin.TabularInline):
     model = AgreementRelation
     fk_name = "agreement"
     extra = 0
-    max_num = 50
+    # An agreement relates to a handful of earlier ones; the cap keeps the page within the
+    # POST field limit (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS).
+    max_num = 20
     autocomplete_fields = ["earlier"]
     fields = ["type", "earlier", "earlier_description", "note"]
     verbose_name_plural = _("relations to earlier agreements (renews, amends, implements ...)")

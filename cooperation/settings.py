@@ -196,7 +196,7 @@ LOGOUT_REDIRECT_URL = "cooperation:home"
 # A POST with more fields than this is refused (400) before any form is built. The largest
 # legitimate form is an agreement's page with every inline at its cap (regions.admin
 # INLINE_MAX_FORMS); tests/test_admin_pages.py checks that it fits.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 6000
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 6500
 # The largest request body staff may send (a 20 MB document and its form); others may send
 # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB). Larger ones are refused before they are read.
 MAX_STAFF_REQUEST_BODY = 25 * 1024 * 1024
