@@ -43,6 +43,8 @@ from .models import (
     Sector,
     Term,
     can_see_drafts,
+    in_force_condition,
+    today,
 )
 
 # (part model with an ``agreement`` foreign key, its lookup to the organisation or official)
@@ -136,15 +138,35 @@ def filter_choices(user):
 # --- Counts and pages over stored derived data (cooperation.derived) ------------------------
 
 
-def agreement_counts(agreements):
-    """({stage: n}, {category: n}) of ``agreements``, in one grouped query (COUNT(*): the index
-    ``agreement_stage`` answers it without reading the rows)."""
-    stages, categories = {}, {}
-    rows = agreements.order_by().values_list("stage", "category").annotate(n=Count("*"))
-    for stage, category, n in rows:
-        stages[stage] = stages.get(stage, 0) + n
-        categories[category] = categories.get(category, 0) + n
-    return stages, categories
+def home_figures(user):
+    """The home page's key figures for ``user``: agreements in all, in force today, signed
+    this year, open follow-ups and partners abroad. Three queries, cached per data version,
+    reader kind and day (``cooperation.caching``)."""
+    user = reader(user)
+    on = today()
+
+    def compute():
+        agreements = Agreement.objects.visible_to(user)
+        this_year = Q(date__gte=on.replace(month=1, day=1), date__lte=on.replace(month=12, day=31))
+        figures = agreements.order_by().aggregate(
+            total=Count("*"),
+            in_force=Count("pk", filter=in_force_condition(on)),
+            signed_this_year=Count("pk", filter=this_year & Q(kind__in=Agreement.SIGNED_KINDS)),
+        )
+        figures["year"] = on.year
+        figures["open_follow_ups"] = FollowUp.objects.visible_to(user).open().order_by().count()
+        figures["partners_abroad"] = (
+            Party.objects.filter(agreement__in=agreements.values("pk"))
+            .exclude(organisation__country=INDONESIA)
+            .order_by()
+            .values("organisation")
+            .distinct()
+            .count()
+        )
+        return figures
+
+    drafts = "drafts" if can_see_drafts(user) else "published"
+    return caching.cached(f"home:{drafts}:{on.isoformat()}", compute)
 
 
 def visible_region_links(user):

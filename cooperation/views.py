@@ -94,23 +94,13 @@ class HomeView(CatalogueMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         agreements = self.visible_agreements()
-        stage_counts, category_counts = selectors.agreement_counts(agreements)
         follow_ups = (
             FollowUp.objects.visible_to(self.request.user)
             .with_list_data()
             .order_by("due_date", "id")
         )
         return super().get_context_data(
-            total=sum(stage_counts.values()),
-            stage_counts=[
-                (value, label, stage_counts.get(value, 0))
-                for value, label in Agreement.Stage.choices
-            ],
-            category_counts=[
-                (value, label, category_counts.get(value, 0))
-                for value, label in Agreement.Category.choices
-            ],
-            uncategorised_count=category_counts.get("", 0),
+            figures=selectors.home_figures(self.request.user),
             latest=agreements.with_list_data()[:HOME_LIST_SIZE],
             overdue=follow_ups.overdue()[:HOME_LIST_SIZE],
             due_soon=follow_ups.due_within(DUE_SOON_DAYS)[:HOME_LIST_SIZE],

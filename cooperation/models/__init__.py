@@ -7,6 +7,7 @@ from .agreements import (
     AgreementQuerySet,
     Sector,
     can_see_drafts,
+    in_force_condition,
 )
 from .base import AgreementPartManager
 from .clock import months_before, today
@@ -80,6 +81,7 @@ __all__ = [
     "Term",
     "TermQuerySet",
     "can_see_drafts",
+    "in_force_condition",
     "document_upload_to",
     "due_label",
     "evaluation_due_since",

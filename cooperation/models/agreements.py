@@ -307,6 +307,14 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
 
     Category = AgreementCategory
 
+    # The kinds that are signed documents (a meeting or a visit is not): "signed this year".
+    SIGNED_KINDS = (
+        AgreementKind.LETTER_OF_INTENT,
+        AgreementKind.JOINT_AGREEMENT,
+        AgreementKind.COOPERATION_AGREEMENT,
+        AgreementKind.ADDENDUM,
+    )
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -412,8 +420,7 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
         indexes = [
             models.Index(fields=["category", "is_published"], name="agreement_category"),
             models.Index(fields=["kind", "is_published"], name="agreement_kind"),
-            # The stage filter, and the home page's counts by stage and category from the index
-            # alone.
+            # The stage filter (and counts by stage and category from the index alone).
             models.Index(fields=["is_published", "stage", "category"], name="agreement_stage"),
             # The year filters' first and last year, and the date filters.
             models.Index(fields=["date"], name="agreement_date"),

@@ -35,18 +35,21 @@ def table_rows(page, heading):
     )
 
 
-def test_home_page_shows_counts_and_latest_agreements(catalogue, page):
+def test_home_page_shows_what_needs_action_key_figures_and_latest_agreements(catalogue, page):
     page.goto(catalogue.url)
 
     expect(page).to_have_title(re.compile("Katalog Kerja Sama Daerah"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Kerja Sama Daerah")
     expect(page.locator(".lead")).to_contain_text("5 kerja sama")
-    by_stage = table_rows(page, "Menurut tahap")
-    expect(by_stage.filter(has_text="Penjajakan")).to_contain_text("3")
-    expect(by_stage.filter(has_text="KSB ditandatangani")).to_contain_text("2")
-    by_category = table_rows(page, "Menurut kategori")
-    expect(by_category.filter(has_text="KSDD")).to_contain_text("4")
-    expect(by_category.filter(has_text="KSDLL")).to_contain_text("1")
+    headings = page.get_by_role("heading", level=2)
+    expect(headings.first).to_have_text("Tindak lanjut yang terlambat")
+    figures = page.locator(".figures li")
+    expect(figures).to_have_count(4)
+    # The seed articles: KSDLL with IASTIC Beijing, the only partner abroad.
+    expect(figures.filter(has_text="mitra luar negeri")).to_contain_text("1")
+    page.get_by_role("link", name="Angka dan grafik lainnya di halaman statistik").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistik")
+    page.go_back()
     latest = table_rows(page, "Kerja sama terbaru")
     expect(latest).to_have_count(5)
     # Newest first: the 2026 meeting heads the list, the 2023 signing closes it.

@@ -66,19 +66,73 @@ def signing(serang, bandung, make_agreement, make_sector):
 # --- Home ----------------------------------------------------------------------------------
 
 
-def test_home_counts_published_agreements_by_stage_and_category(client, make_agreement):
-    make_agreement(stage=Agreement.Stage.EXPLORATION)
-    make_agreement(stage=Agreement.Stage.EXPLORATION)
-    make_agreement(stage=Agreement.Stage.ENDED, is_published=False)
+def test_home_key_figures_count_what_the_reader_may_see(
+    client, make_agreement, make_follow_up, make_organisation, today
+):
+    abroad = make_organisation(kind=Organisation.Kind.UNIVERSITY, country="JP")
+    signed = make_agreement(
+        date=today.replace(month=2, day=1),
+        valid_until=today + datetime.timedelta(days=300),
+        parties=None,
+    )
+    signed.parties.create(organisation=abroad, role="signatory")
+    make_agreement(  # a meeting this year: not signed, not in force
+        kind=Agreement.Kind.EXPLORATORY_MEETING,
+        stage=Agreement.Stage.EXPLORATION,
+        date=today.replace(month=3, day=1),
+    )
+    make_agreement(  # signed last year, its validity ended
+        date=today.replace(year=today.year - 1),
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    make_follow_up(signed)
+    make_follow_up(signed, status=FollowUp.Status.DONE)
+    draft = make_agreement(date=today, is_published=False)
+    draft.parties.create(organisation=make_organisation(country="MY"), role="signatory")
+    make_follow_up(draft)
 
     response = client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en")
 
-    stages = {label: count for _, label, count in response.context["stage_counts"]}
-    assert stages["exploration"] == 2
-    assert stages["ended"] == 0  # the draft is not counted
-    categories = {value: count for value, _, count in response.context["category_counts"]}
-    assert categories["KSDD"] == 2
-    assert "The catalogue holds 2 agreements" in html(response)
+    assert response.context["figures"] == {
+        "total": 3,
+        "in_force": 1,
+        "signed_this_year": 1,
+        "year": today.year,
+        "open_follow_ups": 1,
+        "partners_abroad": 1,
+    }
+    page = html(response)
+    assert "The catalogue holds 3 agreements" in page
+    assert f"signed in {today.year}" in page
+
+
+def test_home_leads_with_what_needs_action_then_figures_then_the_latest(client, make_agreement):
+    make_agreement()
+
+    page = html(client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en"))
+
+    headings = [
+        " ".join(text.split()) for text in re.findall(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)
+    ]
+    assert headings[: headings.index("Latest agreements") + 1] == [
+        "Overdue follow-ups",
+        "Follow-ups due within 30 days",
+        "Validity ending within 90 days",
+        "Agreements without progress",
+        "In force, with no evaluation in the last 6 months",
+        "Key figures",
+        "Latest agreements",
+    ]
+    assert reverse("cooperation:statistics") in page
+
+
+def test_home_figures_follow_a_change_to_the_data(client, make_agreement):
+    client.get(reverse("cooperation:home"))
+    make_agreement()
+
+    response = client.get(reverse("cooperation:home"))
+
+    assert response.context["figures"]["total"] == 1
 
 
 def test_home_due_soon_finds_recurring_follow_ups_by_their_next_occurrence(
@@ -508,9 +562,13 @@ def test_home_query_count_does_not_grow_with_rows(
     client, many_agreements, django_assert_num_queries, rows
 ):
     many_agreements(rows)
-    # stage and category counts, latest + parties + sectors, overdue and due soon (each with
-    # responsible organisations and occurrences), ending soon, stalled, evaluation due
-    with django_assert_num_queries(13):
+    # the data version (cooperation.caching), latest + parties + sectors, overdue and due soon
+    # (each with responsible organisations and occurrences), ending soon, stalled, evaluation
+    # due; and once per data version the key figures: agreements (all, in force, signed this
+    # year), open follow-ups, partners abroad
+    with django_assert_num_queries(16):
+        client.get(reverse("cooperation:home"))
+    with django_assert_num_queries(13):  # the figures cached
         client.get(reverse("cooperation:home"))
 
 
