@@ -165,6 +165,7 @@ def test_the_home_page_and_the_list_show_the_agreements_due_an_evaluation(client
 
     home = html(client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en"))
     section = home[home.index('id="evaluation-due"') :]
+    section = section[: section.index("</section>")]
     assert "Perlu monev" in section and "never evaluated" in section
     assert "Sudah monev" not in section
     listed = client.get(reverse("cooperation:agreement_list"), {"evaluation_due": "on"})
