@@ -70,12 +70,16 @@ def test_filtering_by_a_province_includes_its_regencies_and_cities_and_keeps_the
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kerja Sama")
 
-    page.get_by_label("Daerah").fill("36")  # a code, typed: no suggestion chosen
+    page.get_by_role("combobox", name="Daerah:", exact=True).fill(
+        "36"
+    )  # a code, typed: no suggestion chosen
     page.get_by_role("button", name="Terapkan filter").click()
 
     expect(page).to_have_url(re.compile(r"[?&]region=36(&|$)"))
     expect(page.get_by_role("heading", name="5 kerja sama ditemukan")).to_be_visible()
-    expect(page.get_by_label("Daerah")).to_have_value("Provinsi Banten (36)")
+    expect(page.get_by_role("combobox", name="Daerah:", exact=True)).to_have_value(
+        "Provinsi Banten (36)"
+    )
     titles = []
     for number in (1, 2, 3):
         expect(page.get_by_role("navigation", name="Halaman")).to_contain_text(
@@ -86,7 +90,9 @@ def test_filtering_by_a_province_includes_its_regencies_and_cities_and_keeps_the
             page.get_by_role("link", name="Berikutnya").click()
             # The next page's link kept the filter.
             expect(page).to_have_url(re.compile(rf"region=36.*page={number + 1}"))
-            expect(page.get_by_label("Daerah")).to_have_value("Provinsi Banten (36)")
+            expect(page.get_by_role("combobox", name="Daerah:", exact=True)).to_have_value(
+                "Provinsi Banten (36)"
+            )
     # Events of Kabupaten Serang and Kota Serang, and the province's own signing.
     assert sorted(titles) == sorted(SEED_EVENTS)
 
@@ -97,7 +103,7 @@ def test_filtering_by_a_province_includes_its_regencies_and_cities_and_keeps_the
 
 def test_filtering_by_another_province_narrows_the_list(catalogue, page):
     page.goto(catalogue.url + "/agreements/")
-    page.get_by_label("Daerah").fill("Jawa Barat")  # a name, typed
+    page.get_by_role("combobox", name="Daerah:", exact=True).fill("Jawa Barat")  # a name, typed
     page.get_by_role("button", name="Terapkan filter").click()
 
     expect(page).to_have_url(re.compile(r"region=Jawa\+Barat"))

@@ -60,13 +60,15 @@ def test_without_javascript_a_name_is_typed_and_an_ambiguous_one_is_explained(ca
     page = context.new_page()
     page.goto(catalogue.url + "/agreements/")
 
-    page.get_by_label("Daerah").fill("serang")
+    page.get_by_role("combobox", name="Daerah:", exact=True).fill("serang")
     page.get_by_role("button", name="Terapkan filter").click()
     expect(page.locator("#id_region_error")).to_contain_text("Kabupaten Serang (36.04)")
     expect(page.locator("#id_region_error")).to_contain_text("Kota Serang (36.73)")
 
-    page.get_by_label("Daerah").fill("36.73")
+    page.get_by_role("combobox", name="Daerah:", exact=True).fill("36.73")
     page.get_by_role("button", name="Terapkan filter").click()
-    expect(page.get_by_label("Daerah")).to_have_value("Kota Serang (36.73)")
+    expect(page.get_by_role("combobox", name="Daerah:", exact=True)).to_have_value(
+        "Kota Serang (36.73)"
+    )
     expect(page.locator("table.agreements tbody tr")).not_to_have_count(0)
     context.close()
