@@ -1,7 +1,8 @@
 """An Editor (not a superuser) enters a complete cooperation agreement (PKS) in the admin, as a
 bureau officer would from a signed document: two agencies as parties, three money terms and a
-capacity limit, a site in a kecamatan, a monthly monitoring and an evaluation. Then the public
-page shows each fact in its own place, with the yearly totals, in Indonesian and in English."""
+capacity limit, a site in a kecamatan, the renewal of an earlier agreement the catalogue does not
+hold, a monthly monitoring and an evaluation. Then the public page shows each fact in its own
+place, with the yearly totals, in Indonesian and in English."""
 
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
@@ -13,6 +14,7 @@ from tests.helpers import group
 PASSWORD = "a-long-secret-1"
 CITY_AGENCY = "Dinas Lingkungan Hidup Kota Serang"
 REGENCY_AGENCY = "Dinas Lingkungan Hidup Kabupaten Serang"
+EARLIER = "PKS pemanfaatan TPAS Cilowong 2024–2025"
 
 
 def environment_agencies():
@@ -129,6 +131,10 @@ def test_an_editor_enters_a_complete_pks_and_readers_see_every_fact(catalogue, p
     page.fill("#id_evaluations-0-implemented", "Pengiriman sampah rata-rata 180 ton per hari.")
     page.fill("#id_evaluations-0-problems", "Jalan akses rusak saat hujan.")
     page.fill("#id_evaluations-0-recommendation", "Perbaikan jalan akses bersama.")
+    # It renews an earlier agreement that the catalogue does not hold: said in the relation.
+    add_row(page, "relations")
+    page.select_option("#id_relations-0-type", "renews")
+    page.fill("#id_relations-0-earlier_description", EARLIER)
     save(page, "_continue")
 
     agreement = Agreement.objects.get(slug="pks-pemanfaatan-tpas-cilowong")
@@ -160,6 +166,8 @@ def test_an_editor_enters_a_complete_pks_and_readers_see_every_fact(catalogue, p
     )
     expect(evaluations).to_contain_text("Sesuai rencana")
     expect(evaluations).to_contain_text("Jalan akses rusak saat hujan.")
+    chain = page.locator("section", has=page.get_by_role("heading", name="Riwayat / Rangkaian"))
+    expect(chain).to_contain_text(f"Memperpanjang: {EARLIER} (di luar katalog)")
 
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -176,3 +184,7 @@ def test_an_editor_enters_a_complete_pks_and_readers_see_every_fact(catalogue, p
     expect(
         page.locator("section", has=page.get_by_role("heading", name="Monitoring and evaluation"))
     ).to_contain_text("On track")
+    chain = page.locator(
+        "section", has=page.get_by_role("heading", name="History and chain of agreements")
+    )
+    expect(chain).to_contain_text(f"Renews: {EARLIER} (not in the catalogue)")
