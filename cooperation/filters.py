@@ -309,6 +309,11 @@ class AgreementFilter(django_filters.FilterSet):
         method="filter_open_follow_ups",
         widget=forms.CheckboxInput,
     )
+    in_force = django_filters.BooleanFilter(
+        label=_("In force today"),
+        method="filter_in_force",
+        widget=forms.CheckboxInput,
+    )
     evaluation_due = django_filters.BooleanFilter(
         label=_("In force, no evaluation in the last 6 months"),
         method="filter_evaluation_due",
@@ -329,7 +334,7 @@ class AgreementFilter(django_filters.FilterSet):
             "title": _("title (A to Z)"),
             "-title": _("title (Z to A)"),
             "stage": _("stage (exploration first)"),
-            "-stage": _("stage (ended first)"),
+            "-stage": _("stage (terminated first)"),
         },
         empty_label=_("Newest first"),
     )
@@ -350,6 +355,7 @@ class AgreementFilter(django_filters.FilterSet):
             "date_to",
             "year",
             "open_follow_ups",
+            "in_force",
             "evaluation_due",
             "money_terms",
         ]
@@ -413,6 +419,9 @@ class AgreementFilter(django_filters.FilterSet):
 
     def filter_open_follow_ups(self, queryset, name, value):
         return queryset.with_open_follow_ups() if value else queryset
+
+    def filter_in_force(self, queryset, name, value):
+        return queryset.in_force() if value else queryset
 
     def filter_evaluation_due(self, queryset, name, value):
         return queryset.evaluation_due() if value else queryset

@@ -1028,11 +1028,20 @@ class CatalogueGenerator:
         if kind in (Kind.EXPLORATORY_MEETING, Kind.WORKING_VISIT, Kind.LETTER_OF_INTENT):
             stage = Stage.EXPLORATION
         elif kind == Kind.JOINT_AGREEMENT:
-            stage = Stage.ENDED if expired and rng.random() < 0.7 else Stage.JOINT_AGREEMENT_SIGNED
+            # An expired agreement keeps its stage: "expired" follows from the validity end.
+            # Some are being renewed, some were ended early.
+            draw = rng.random() if expired else 1
+            stage = (
+                Stage.IN_RENEWAL
+                if draw < 0.2
+                else Stage.TERMINATED
+                if draw < 0.3
+                else Stage.JOINT_AGREEMENT_SIGNED
+            )
         elif kind == Kind.OTHER:
-            stage = rng.choice([Stage.EXPLORATION, Stage.IMPLEMENTATION, Stage.ENDED])
+            stage = rng.choice([Stage.EXPLORATION, Stage.IMPLEMENTATION, Stage.SUSPENDED])
         elif expired and rng.random() < 0.8:
-            stage = Stage.ENDED
+            stage = Stage.TERMINATED if rng.random() < 0.1 else Stage.IMPLEMENTATION
         elif kind == Kind.ADDENDUM or rng.random() < 0.6:
             stage = Stage.IMPLEMENTATION
         else:
@@ -1200,7 +1209,7 @@ class CatalogueGenerator:
                     batch.responsible.append((follow_up, second))
         if valid_until is not None and stage == Stage.IMPLEMENTATION and monev.random() < 0.4:
             self.recurring_monitoring(batch, pk, day, valid_until, responsible)
-        if valid_from is not None and stage in (Stage.IMPLEMENTATION, Stage.ENDED):
+        if valid_from is not None and stage in (Stage.IMPLEMENTATION, Stage.TERMINATED):
             self.evaluations(batch, pk, valid_from, valid_until, responsible)
 
         # The report it comes from.

@@ -53,9 +53,11 @@ VALIDITY_THRESHOLDS = [(ReminderKind.VALIDITY_ENDS_30, 30), (ReminderKind.VALIDI
 
 
 def still_running(agreements):
-    """Agreements that have neither ended nor been renewed: not at the "ended" stage, and not
-    renewed, replaced or terminated by a published later agreement (``superseded``)."""
-    return agreements.exclude(stage=Agreement.Stage.ENDED).not_superseded()
+    """Agreements that have neither ended nor been renewed: not terminated or suspended, and
+    not renewed, replaced or terminated by a published later agreement (``superseded``)."""
+    return agreements.exclude(
+        stage__in=[Agreement.Stage.TERMINATED, Agreement.Stage.SUSPENDED]
+    ).not_superseded()
 
 
 @dataclass

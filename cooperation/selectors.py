@@ -377,6 +377,8 @@ def agreement_detail(user):
     """The agreements ``user`` may see, with everything the agreement page (and its fact
     sheet) shows, in a fixed number of queries."""
     visible = Agreement.objects.visible_to(user)
+    # Whether it is in force, and what the "no progress" rule says of it: in the same query.
+    visible = visible.with_validity().with_progress(user=reader(user))
     return visible.select_related(
         "venue_region", "site_region__regency", "site_region__province"
     ).prefetch_related(

@@ -187,6 +187,7 @@ class AgreementDetailView(CatalogueMixin, DetailView):
                 admin_url = None
         return super().get_context_data(
             chain=selectors.agreement_chain(agreement, user),
+            stalled_months=STALLED_AFTER_MONTHS,
             money_flows=agreement.yearly_money_flows(),
             admin_url=admin_url,
             **kwargs,

@@ -5,7 +5,18 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -17,10 +28,10 @@ from regions.models import INDONESIA, Organisation, Region, SlugManager, SlugNat
 from ..search import query_terms
 from .clock import months_before, today
 from .derived import search_match, search_rank
-from .follow_ups import FollowUp
+from .follow_ups import FollowUp, FollowUpOccurrence
 from .monitoring import EVALUATION_DUE_AFTER_MONTHS, Evaluation
 from .parties import Party
-from .relations import SUPERSEDING_TYPES, AgreementRelation
+from .relations import ENDING_TYPES, SUPERSEDING_TYPES, AgreementRelation
 from .sources import Source
 from .terms import yearly_money_flows
 
@@ -52,24 +63,6 @@ class Sector(SlugNaturalKeyMixin, models.Model):
 def can_see_drafts(user):
     """Drafts are for staff only."""
     return user.is_authenticated and user.is_staff
-
-
-def in_force_condition(on):
-    """The rule for an agreement in force on ``on``, as a condition (for a filter or a
-    conditional count): signed (a joint or cooperation agreement signed, or in
-    implementation), its validity begun and not ended. The rule of the life cycle (issue 7
-    item 5) replaces this once it lands."""
-    return (
-        Q(
-            stage__in=[
-                AgreementStage.JOINT_AGREEMENT_SIGNED,
-                AgreementStage.COOPERATION_AGREEMENT_SIGNED,
-                AgreementStage.IMPLEMENTATION,
-            ]
-        )
-        & (Q(valid_from__isnull=True) | Q(valid_from__lte=on))
-        & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-    )
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -132,40 +125,27 @@ class AgreementQuerySet(models.QuerySet):
             valid_until__gte=start, valid_until__lte=start + datetime.timedelta(days)
         )
 
-    def stalled(self, on=None, months=STALLED_AFTER_MONTHS, user=None):
-        """Agreements with no sign of activity for ``months`` months ("stalled").
-
-        An agreement is stalled when it has not ended, is dated ``months`` months ago or
-        earlier, has no follow-up in progress, no follow-up done in that period, and no later
-        agreement related to it (of any type of relation) dated in that period. Follow-ups have
-        no timestamp of their own apart from ``done_on``, so an open "planned" follow-up does
-        not count as activity. Only later agreements ``user`` may see count (``visible_to``;
-        without a user, published ones): an unpublished follow-on must not drop an agreement
-        from a public list, which would reveal the draft.
-        """
-        cutoff = months_before(on or today(), months)
-        active_follow_ups = FollowUp.objects.filter(agreement=OuterRef("pk")).filter(
-            Q(status=FollowUp.Status.IN_PROGRESS)
-            | Q(status=FollowUp.Status.DONE, done_on__gt=cutoff)
-        )
-        later = Agreement.objects.published()
-        if user is not None:
-            later = Agreement.objects.visible_to(user)
-        recent_successors = AgreementRelation.objects.filter(
-            earlier=OuterRef("pk"), agreement__in=later.filter(date__gt=cutoff).values("pk")
-        )
-        return (
-            self.exclude(stage=Agreement.Stage.ENDED)
-            .filter(date__lte=cutoff)
-            .exclude(Exists(active_follow_ups))
-            .exclude(Exists(recent_successors))
-        )
-
     def in_force(self, on=None):
-        """Agreements in force on ``on`` (default today): signed (a joint or cooperation
-        agreement signed, or in implementation), their validity begun and not ended
-        (``in_force_condition``)."""
+        """Agreements in force on ``on`` (default today): see ``in_force_condition``."""
         return self.filter(in_force_condition(on or today()))
+
+    def with_validity(self, on=None):
+        """Annotate ``in_force`` (``in_force_condition``) for ``Agreement.validity``."""
+        return self.annotate(in_force=ExpressionWrapper(in_force_condition(on or today()), BOOL))
+
+    def stalled(self, on=None, months=STALLED_AFTER_MONTHS, user=None):
+        """Agreements with no sign of progress for ``months`` months ("stalled"): the rule is
+        ``progress_conditions``, shown on the agreement page by ``with_progress``."""
+        return self.filter(stalled_condition(progress_conditions(on, months, user)))
+
+    def with_progress(self, on=None, months=STALLED_AFTER_MONTHS, user=None):
+        """Annotate each part of the "no progress" rule (``progress_<name>``, see
+        ``progress_conditions``) and ``is_stalled``: what the agreement page says of it."""
+        conditions = progress_conditions(on, months, user)
+        return self.annotate(
+            **{f"progress_{name}": ExpressionWrapper(q, BOOL) for name, q in conditions.items()},
+            is_stalled=ExpressionWrapper(stalled_condition(conditions), BOOL),
+        )
 
     def superseded(self):
         """Agreements that a published later agreement renews, replaces or terminates: they no
@@ -184,11 +164,9 @@ class AgreementQuerySet(models.QuerySet):
         )
 
     def evaluation_due(self, on=None, months=EVALUATION_DUE_AFTER_MONTHS):
-        """Agreements in force on ``on`` (default today) with no evaluation in the last
-        ``months`` months, that have been in force at least that long (a new agreement is not
-        due one yet), with ``last_evaluated_on`` and ``in_force_since`` annotated.
-
-        In force: ``in_force``."""
+        """Agreements in force on ``on`` (default today, ``in_force``) with no evaluation in
+        the last ``months`` months, that have been in force at least that long (a new agreement
+        is not due one yet), with ``last_evaluated_on`` and ``in_force_since`` annotated."""
         on = on or today()
         cutoff = months_before(on, months)
         evaluations = Evaluation.objects.filter(agreement=OuterRef("pk"))
@@ -244,13 +222,18 @@ class AgreementQuerySet(models.QuerySet):
         )
 
     def with_list_data(self):
-        """Everything a list row shows, in a fixed number of queries."""
-        return self.select_related("venue_region", "site_region").prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=Party.objects.select_related("organisation"),
-            ),
-            "sectors",
+        """Everything a list row shows, in a fixed number of queries (whether it is in force
+        in the same query as the rows)."""
+        return (
+            self.with_validity()
+            .select_related("venue_region", "site_region")
+            .prefetch_related(
+                Prefetch(
+                    "parties",
+                    queryset=Party.objects.select_related("organisation"),
+                ),
+                "sectors",
+            )
         )
 
     def same_event_as(self, agreement):
@@ -265,6 +248,87 @@ class AgreementQuerySet(models.QuerySet):
         for organisation in organisations:
             same = same.filter(Exists(parties.filter(organisation=organisation)))
         return same.exclude(Exists(parties.exclude(organisation__in=organisations)))
+
+
+BOOL = models.BooleanField()
+
+
+def in_force_condition(on):
+    """In force on ``on``: signed (a joint or cooperation agreement signed, in implementation
+    or in renewal; not suspended or terminated), its validity begun (from ``valid_from``, else
+    its date) and not ended, and not replaced or terminated by a published later agreement."""
+    ended_by_later = Exists(
+        AgreementRelation.objects.filter(
+            earlier=OuterRef("pk"), type__in=ENDING_TYPES, agreement__is_published=True
+        )
+    )
+    return (
+        Q(stage__in=IN_FORCE_STAGES)
+        & (Q(valid_from__lte=on) | Q(valid_from__isnull=True, date__lte=on))
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        & ~ended_by_later
+    )
+
+
+def progress_conditions(on=None, months=STALLED_AFTER_MONTHS, user=None):
+    """The parts of the "no progress" rule on ``on`` (default today), as conditions:
+
+    - ``closed``: terminated or suspended, or its validity has ended (expired);
+    - ``old``: dated ``months`` months ago or earlier;
+    - ``follow_up``: a follow-up in progress, or a follow-up or an occurrence of a recurring
+      one done in those months (an open "planned" follow-up has no date of its own, so it is
+      no activity);
+    - ``later``: a later agreement related to it (of any type) dated in those months, among
+      those ``user`` may see (``visible_to``; without a user, published ones): an unpublished
+      follow-on must not drop an agreement from a public list, which would reveal the draft;
+    - ``monitored``: in force (``in_force_condition``) and evaluated in those months.
+
+    Stalled (``stalled_condition``): old, and none of the others.
+    """
+    on = on or today()
+    cutoff = months_before(on, months)
+    follow_ups = FollowUp.objects.filter(agreement=OuterRef("pk"))
+    later = Agreement.objects.published() if user is None else Agreement.objects.visible_to(user)
+    return {
+        "closed": Q(stage__in=[AgreementStage.TERMINATED, AgreementStage.SUSPENDED])
+        | Q(valid_until__lt=on),
+        "old": Q(date__lte=cutoff),
+        "follow_up": Q(
+            Exists(
+                follow_ups.filter(
+                    Q(status=FollowUp.Status.IN_PROGRESS)
+                    | Q(status=FollowUp.Status.DONE, done_on__gt=cutoff)
+                )
+            )
+        )
+        | Q(
+            Exists(
+                FollowUpOccurrence.objects.filter(
+                    follow_up__agreement=OuterRef("pk"), done_on__gt=cutoff
+                )
+            )
+        ),
+        "later": Q(
+            Exists(
+                AgreementRelation.objects.filter(
+                    earlier=OuterRef("pk"),
+                    agreement__in=later.filter(date__gt=cutoff).values("pk"),
+                )
+            )
+        ),
+        "monitored": in_force_condition(on)
+        & Q(Exists(Evaluation.objects.filter(agreement=OuterRef("pk"), evaluated_on__gt=cutoff))),
+    }
+
+
+def stalled_condition(conditions):
+    return (
+        conditions["old"]
+        & ~conditions["closed"]
+        & ~conditions["follow_up"]
+        & ~conditions["later"]
+        & ~conditions["monitored"]
+    )
 
 
 class AgreementKind(models.TextChoices):
@@ -288,7 +352,26 @@ class AgreementStage(models.TextChoices):
         _("cooperation agreement signed"),
     )
     IMPLEMENTATION = "implementation", _("in implementation")
-    ENDED = "ended", _("ended")
+    IN_RENEWAL = "in_renewal", _("in renewal")
+    SUSPENDED = "suspended", _("suspended")
+    TERMINATED = "terminated", _("terminated (ended early)")
+
+
+# The stages of a signed agreement that may be in force (``in_force_condition``).
+IN_FORCE_STAGES = [
+    AgreementStage.JOINT_AGREEMENT_SIGNED,
+    AgreementStage.COOPERATION_AGREEMENT_SIGNED,
+    AgreementStage.IMPLEMENTATION,
+    AgreementStage.IN_RENEWAL,
+]
+
+
+class AgreementValidity(models.TextChoices):
+    """Derived from the stage, the validity and the clock (``Agreement.validity``), never
+    stored: "expired" is never typed by hand."""
+
+    IN_FORCE = "in_force", _("in force")
+    EXPIRED = "expired", _("expired")
 
 
 class AgreementCategory(models.TextChoices):
@@ -459,6 +542,27 @@ class Agreement(SlugNaturalKeyMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("cooperation:agreement_detail", args=[self.slug])
+
+    @property
+    def is_in_force(self):
+        """In force today (``in_force_condition``): from the ``in_force`` annotation of
+        ``with_validity`` where the page has it, else one query."""
+        if hasattr(self, "in_force"):
+            return bool(self.in_force)
+        return type(self).objects.filter(pk=self.pk).in_force().exists()
+
+    @property
+    def validity(self):
+        """ "in_force", "expired" (its validity has ended, and it was not terminated or
+        suspended before), or "" (neither: not signed yet, suspended, terminated)."""
+        if self.stage in (AgreementStage.TERMINATED, AgreementStage.SUSPENDED):
+            return ""
+        if self.valid_until and self.valid_until < today():
+            return AgreementValidity.EXPIRED
+        return AgreementValidity.IN_FORCE if self.is_in_force else ""
+
+    def get_validity_display(self):
+        return AgreementValidity(self.validity).label if self.validity else ""
 
     def officials_by_party(self):
         """The participants grouped by the party they acted for: [(party, [participants])] in

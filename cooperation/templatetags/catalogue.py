@@ -82,7 +82,7 @@ def quantity(value):
     return money.quantity(value)
 
 
-BADGE_FIELDS = {"stage", "kind", "category", "status"}
+BADGE_FIELDS = {"stage", "kind", "category", "status", "validity"}
 
 
 @register.simple_tag

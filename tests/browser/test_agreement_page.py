@@ -3,11 +3,12 @@ officials grouped by the party they acted for with each side's number and signin
 Indonesian (the browser's language) and, after the switch, in English."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
 
-from cooperation.models import Agreement, Term
+from cooperation.models import Agreement, Term, today
 from regions.models import Organisation
 
 
@@ -163,3 +164,39 @@ def test_the_page_shows_the_chain_and_leads_along_it_in_both_languages(renewal, 
     chain.get_by_role("link", name="Adendum PKS TPAS").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Adendum PKS TPAS")
     expect(page.locator("ol.chain [aria-current=page]")).to_have_text("Adendum PKS TPAS")
+
+
+@pytest.fixture
+def life_cycle(live_server, make_agreement):
+    """A PKS in force, one whose validity ended yesterday, and a suspended one."""
+    day = today()
+    signed = {
+        "kind": Agreement.Kind.COOPERATION_AGREEMENT,
+        "stage": Agreement.Stage.IMPLEMENTATION,
+        "date": day - datetime.timedelta(days=400),
+    }
+    make_agreement(
+        title="PKS masih berlaku", valid_until=day + datetime.timedelta(days=90), **signed
+    )
+    make_agreement(title="PKS sudah lewat", valid_until=day - datetime.timedelta(days=1), **signed)
+    make_agreement(title="PKS ditangguhkan", **{**signed, "stage": Agreement.Stage.SUSPENDED})
+    return live_server.url + "/agreements/"
+
+
+def test_the_list_shows_in_force_and_expired_and_filters_what_is_in_force(life_cycle, page):
+    page.goto(life_cycle)
+
+    current = page.get_by_role("row", name=re.compile("PKS masih berlaku"))
+    expect(current.locator(".badge-validity-in-force")).to_have_text("berlaku")
+    expired = page.get_by_role("row", name=re.compile("PKS sudah lewat"))
+    expect(expired.locator(".badge-validity-expired")).to_have_text("berakhir")
+    suspended = page.get_by_role("row", name=re.compile("PKS ditangguhkan"))
+    expect(suspended.locator(".badge-stage-suspended")).to_have_text("ditangguhkan")
+
+    page.get_by_label("Berlaku hari ini").check()
+    page.get_by_role("button", name="Terapkan filter").click()
+    expect(page.locator("table.agreements tbody tr")).to_have_count(1)
+    expect(page.locator("table.agreements tbody")).to_contain_text("PKS masih berlaku")
+
+    page.get_by_role("link", name="PKS masih berlaku").click()
+    expect(page.locator(".progress-rule")).to_contain_text("Tanpa kemajuan")

@@ -193,7 +193,7 @@ def test_follow_up_filters_by_region_responsible_and_due_dates(
 
 
 def test_ordering_by_stage_follows_the_life_cycle(client, make_agreement):
-    make_agreement(title="Berakhir", stage=Agreement.Stage.ENDED)
+    make_agreement(title="Berakhir", stage=Agreement.Stage.TERMINATED)
     make_agreement(title="Penjajakan", stage=Agreement.Stage.EXPLORATION)
     make_agreement(title="PKS", stage=Agreement.Stage.COOPERATION_AGREEMENT_SIGNED)
 

@@ -149,7 +149,7 @@ def test_an_agreement_in_force_with_no_evaluation_for_six_months_is_due_one(
     saved(recent, period="year", evaluated_on=D(2026, 1, 15))
     in_force(title="Baru berlaku", valid_from=D(2025, 11, 1), date=D(2025, 11, 1))
     in_force(title="Sudah berakhir", valid_until=D(2026, 2, 28))
-    in_force(title="Dihentikan", stage=Agreement.Stage.ENDED)
+    in_force(title="Dihentikan", stage=Agreement.Stage.TERMINATED)
     make_agreement(title="Penjajakan", kind="working_visit", stage="exploration")
 
     due = Agreement.objects.evaluation_due()

@@ -173,7 +173,7 @@ def test_no_reminder_for_ended_renewed_or_draft_agreements(
 ):
     other = make_organisation()
     ended = make_agreement(
-        stage=Agreement.Stage.ENDED, parties=[agency, other], valid_until=days(10)
+        stage=Agreement.Stage.TERMINATED, parties=[agency, other], valid_until=days(10)
     )
     renewed = make_agreement(parties=[agency, other], valid_until=days(10))
     # The renewal itself is running, but too new to be due an evaluation.

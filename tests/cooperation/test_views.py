@@ -205,7 +205,7 @@ def test_home_lists_stalled_agreements_and_explains_what_stalled_means(
     make_agreement(title="Terhenti", date=old)
     busy = make_agreement(title="Sedang berjalan", date=old)
     make_follow_up(busy, status=FollowUp.Status.IN_PROGRESS)
-    make_agreement(title="Selesai", date=old, stage=Agreement.Stage.ENDED)
+    make_agreement(title="Selesai", date=old, stage=Agreement.Stage.TERMINATED)
     make_agreement(title="Baru", date=today - datetime.timedelta(days=30))
 
     response = client.get(reverse("cooperation:home"), HTTP_ACCEPT_LANGUAGE="en")
