@@ -199,4 +199,4 @@ def test_the_list_shows_in_force_and_expired_and_filters_what_is_in_force(life_c
     expect(page.locator("table.agreements tbody")).to_contain_text("PKS masih berlaku")
 
     page.get_by_role("link", name="PKS masih berlaku").click()
-    expect(page.locator(".progress-rule")).to_contain_text("Tanpa kemajuan")
+    expect(page.locator(".progress-rule")).to_contain_text("Tanpa perkembangan")
