@@ -143,6 +143,9 @@ def test_an_editor_enters_a_complete_pks_and_readers_see_every_fact(catalogue, p
     # What a reader sees, in Indonesian first.
     page.goto(catalogue.url + agreement.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text("PKS pemanfaatan TPAS Cilowong")
+    # The category follows from the parties (two regions' agencies): nobody typed it.
+    category = page.locator("dt", has_text="Kategori").locator("xpath=following-sibling::dd")
+    expect(category).to_contain_text("KSDD: dengan daerah lain di Indonesia")
     expect(page.locator("dd.site")).to_contain_text("TPAS Cilowong")
     expect(page.locator("dd.site")).to_contain_text("Kecamatan Taktakan")
     terms_table = page.locator("table.terms")
@@ -171,6 +174,8 @@ def test_an_editor_enters_a_complete_pks_and_readers_see_every_fact(catalogue, p
 
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    category = page.locator("dt", has_text="Category").locator("xpath=following-sibling::dd")
+    expect(category).to_contain_text("KSDD: with another Indonesian region")
     terms_table = page.locator("table.terms")
     expect(terms_table).to_contain_text("IDR 14,000,000,000 per year")
     expect(terms_table).to_contain_text("IDR 250,000,000 per month")
