@@ -232,6 +232,33 @@ def test_list_report_stops_at_its_row_limit_and_says_so(monkeypatch, client, mak
     assert "Kerja sama hari 2" in text and "Kerja sama hari 1" not in text
 
 
+def test_fact_sheet_says_whether_the_agreement_is_in_force_or_expired(
+    today, client, make_agreement
+):
+    now = today
+    in_force = make_agreement(
+        stage="implementation",
+        valid_from=now - datetime.timedelta(days=30),
+        valid_until=now + datetime.timedelta(days=300),
+    )
+    expired = make_agreement(
+        stage="implementation",
+        valid_from=now - datetime.timedelta(days=800),
+        valid_until=now - datetime.timedelta(days=1),
+    )
+
+    def stage_line(agreement, language):
+        url = reverse("cooperation:agreement_fact_sheet", args=[agreement.slug])
+        text = pdf_text(client.get(url, {"lang": language}))
+        lines = "\n".join(text).splitlines()
+        return next(line for line in lines if line.startswith(("Tahap ", "Stage ")))
+
+    assert "berlaku" in stage_line(in_force, "id")
+    assert "in force" in stage_line(in_force, "en")
+    assert "berakhir" in stage_line(expired, "id")
+    assert "expired" in stage_line(expired, "en")
+
+
 def test_fact_sheet_pdf_shows_the_agreement_and_hides_drafts(
     client, make_agreement, make_follow_up
 ):
