@@ -202,6 +202,12 @@ def region_districts_with_agreements(region, agreements):
     )
 
 
+def region_relations(agreements, user):
+    """The chains of a region's ``agreements`` (a visible queryset): their relations to
+    earlier agreements that ``user`` may see, or that are outside the catalogue, newest first."""
+    return AgreementRelation.objects.of_later(agreements, Agreement.objects.visible_to(user))
+
+
 def region_partners(region, user):
     """Organisations outside ``region`` that are parties to the agreements of the region that
     ``user`` may see, most frequent first, with ``agreement_count``."""

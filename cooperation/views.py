@@ -352,6 +352,7 @@ class RegionDetailView(CatalogueMixin, DetailView):
         )
         agreements = self.visible_agreements().for_region(region)
         partners, more_partners = self.preview(selectors.region_partners(region, user))
+        relations, more_relations = self.preview(selectors.region_relations(agreements, user))
         return super().get_context_data(
             districts=selectors.region_districts_with_agreements(region, agreements),
             government=government,
@@ -361,6 +362,8 @@ class RegionDetailView(CatalogueMixin, DetailView):
             ),
             partners=partners,
             more_partners=more_partners,
+            relations=relations,
+            more_relations=more_relations,
             **kwargs,
         )
 

@@ -79,6 +79,17 @@ class AgreementRelationQuerySet(models.QuerySet):
             cursor.execute(sql, [agreement.pk, bool(drafts)])
             return {row[0] for row in cursor.fetchall()}
 
+    def of_later(self, later, visible):
+        """The relations of the agreements ``later`` (a queryset) to earlier agreements that
+        are ``visible`` (a queryset) or outside the catalogue, newest first, each with both
+        agreements loaded: one query (a region page's chains)."""
+        return (
+            self.filter(agreement__in=later)
+            .filter(Q(earlier__isnull=True) | Q(earlier__in=visible))
+            .select_related("agreement", "earlier")
+            .order_by(F("agreement__date").desc(nulls_last=True), "agreement__title", "id")
+        )
+
     def chain(self, agreement, drafts=False):
         """The relations of ``agreement``'s chain, each with its later and earlier agreement
         loaded, oldest first: two queries in all. A relation to an earlier agreement outside

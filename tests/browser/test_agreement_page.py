@@ -200,3 +200,23 @@ def test_the_list_shows_in_force_and_expired_and_filters_what_is_in_force(life_c
 
     page.get_by_role("link", name="PKS masih berlaku").click()
     expect(page.locator(".progress-rule")).to_contain_text("Tanpa perkembangan")
+
+
+def test_a_region_page_shows_its_chains_and_leads_to_each_agreements_chain(renewal, page):
+    pks = Agreement.objects.get(title="PKS TPAS 2026-2027")
+    region = pks.parties.first().organisation.region
+    page.goto(renewal.replace(pks.get_absolute_url(), region.get_absolute_url()))
+
+    chains = page.locator("section", has=page.get_by_role("heading", name="Rangkaian kerja sama"))
+    links = chains.locator("ul.chain-links > li")
+    expect(links).to_have_count(2)
+    expect(chains).to_contain_text("melaksanakan: KSB Kota Uji dan Kabupaten Uji")
+    expect(chains).to_contain_text("memperpanjang: PKS 2023 No. 658/2023 (di luar katalog)")
+    page.get_by_role("button", name="English").click()
+    chains = page.locator("section", has=page.get_by_role("heading", name="Chains of agreements"))
+    expect(chains).to_contain_text("implements: KSB Kota Uji dan Kabupaten Uji")
+
+    chains.get_by_role("link", name="PKS TPAS 2026-2027").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("PKS TPAS 2026-2027")
+    expect(page).to_have_url(re.compile(r"#related$"))
+    expect(page.locator("ol.chain [aria-current=page]")).to_have_text("PKS TPAS 2026-2027")

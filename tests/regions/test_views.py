@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from cooperation.models import Participant
+from cooperation.models import AgreementRelation, Participant
 from cooperation.views import PREVIEW_SIZE
 from regions.models import Organisation, Position
 from tests.helpers import html
@@ -39,6 +39,57 @@ def test_region_detail_shows_kind_code_parent_government_and_agencies(client, ba
     assert '<a href="/regions/36/">Provinsi Banten</a>' in page
     assert "Pemerintah Kabupaten Serang" in page
     assert '<a href="/organisations/bappeda-kabupaten-serang/">' in page
+
+
+def test_region_page_shows_its_agreements_chains_never_through_a_draft_for_visitors(
+    client, admin_client, banten, make_agreement, make_government
+):
+    def agreement(title, year, **fields):
+        return make_agreement(
+            title=title,
+            date=datetime.date(year, 3, 1),
+            parties=[banten["pemkab"], make_government()],
+            **fields,
+        )
+
+    first = agreement("KSB pengelolaan sampah", 2023)
+    renewal = agreement("PKS pengelolaan sampah", 2025)
+    AgreementRelation.objects.create(agreement=renewal, type="renews", earlier=first)
+    AgreementRelation.objects.create(
+        agreement=renewal, type="follows_up", earlier_description="Nota kesepakatan 2019"
+    )
+    draft = agreement("Adendum PKS (draf)", 2026, is_published=False)
+    AgreementRelation.objects.create(agreement=draft, type="amends", earlier=renewal)
+    secret = agreement("Rapat penjajakan tertutup", 2022, is_published=False)
+    follow_on = agreement("Rapat lanjutan", 2024)
+    AgreementRelation.objects.create(agreement=follow_on, type="follows_up", earlier=secret)
+    unrelated = agreement("Kunjungan kerja", 2024)
+    url = banten["kabupaten"].get_absolute_url()
+
+    indonesian = html(client.get(url, HTTP_ACCEPT_LANGUAGE="id"))
+    english = html(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    staff = html(admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+
+    chains = indonesian.split('id="chains"')[1].split("</section>")[0]
+    assert f'<a href="{renewal.get_absolute_url()}#related">PKS pengelolaan sampah</a>' in chains
+    assert f'memperpanjang: <a href="{first.get_absolute_url()}">KSB pengelolaan sampah</a>' in (
+        chains
+    )
+    assert 'Nota kesepakatan 2019 <span class="note">(di luar katalog)</span>' in chains
+    assert "Adendum" not in indonesian and "tertutup" not in indonesian
+    assert unrelated.title not in chains
+    assert "Chains of agreements" in english and "renews:" in english
+    staff_chains = staff.split('id="chains"')[1].split("</section>")[0]
+    assert "Adendum PKS (draf)" in staff_chains and "Draft" in staff_chains
+    assert "Rapat penjajakan tertutup" in staff_chains
+
+
+def test_a_region_without_related_agreements_says_so(client, banten, make_agreement):
+    make_agreement(parties=[banten["pemkab"], banten["pemkot"]])
+
+    page = html(client.get(banten["kabupaten"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "No relations between agreements recorded." in page
 
 
 def test_province_page_lists_its_regencies_and_cities(client, banten):
@@ -244,13 +295,20 @@ def populated(
     make_follow_up,
 ):
     """``n`` agreements of Kabupaten Serang with a partner each, a follow-up each that its
-    government is responsible for, and ``n`` officials' tenures."""
+    government is responsible for, each renewing the one before, and ``n`` officials'
+    tenures."""
 
     def make(n):
         post = make_position(organisation=banten["pemkab"], role=Position.Role.HEAD)
         person = make_person()
+        previous = None
         for i in range(n):
             agreement = make_agreement(parties=[banten["pemkab"], make_government()])
+            if previous is not None:
+                AgreementRelation.objects.create(
+                    agreement=agreement, type="renews", earlier=previous
+                )
+            previous = agreement
             make_follow_up(agreement, responsible=banten["pemkab"])
             Participant.objects.create(
                 agreement=agreement, person=person, position=post, role="signatory"
@@ -271,8 +329,8 @@ def test_region_detail_query_count_does_not_grow_with_rows(
 ):
     populated(rows)
     # region, children, districts with agreements, government, units, leaders, count, page,
-    # parties, sectors, partners
-    with django_assert_num_queries(11):
+    # parties, sectors, partners, relations (chains)
+    with django_assert_num_queries(12):
         client.get(banten["kabupaten"].get_absolute_url())
 
 
