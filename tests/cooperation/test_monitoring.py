@@ -225,3 +225,34 @@ def test_an_agreement_with_no_evaluation_says_so(client, in_force):
     page = html(client.get(in_force().get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
 
     assert "No evaluation recorded." in page
+
+
+@pytest.mark.parametrize("rows", [1, 8])
+def test_agreement_page_queries_do_not_grow_with_evaluations(
+    client,
+    settings,
+    tmp_path,
+    in_force,
+    make_organisation,
+    make_follow_up,
+    django_assert_num_queries,
+    rows,
+):
+    settings.MEDIA_ROOT = tmp_path
+    agreement = in_force()
+    for day in range(1, rows + 1):
+        record = saved(agreement, evaluator=make_organisation(), evaluated_on=D(2025, 7, day))
+        Document.objects.create(
+            agreement=agreement,
+            evaluation=record,
+            type=Document.Type.OTHER,
+            title="Laporan monev",
+            file=ContentFile(PDF, name="monev.pdf"),
+            content_type="application/pdf",
+        )
+        make_follow_up(agreement, action=f"Tindak lanjut monev {day}", evaluation=record)
+    # the agreement page's queries (tests/cooperation/test_views.py), with the evaluations'
+    # evidence and follow-ups
+    with django_assert_num_queries(15):
+        response = client.get(agreement.get_absolute_url())
+    assert response.content.decode().count("Laporan monev") >= rows
