@@ -164,6 +164,7 @@ GROUP_MIGRATIONS = [
     ("0008_terms", "allow_terms"),
     ("0017_groups_monitor_and_evaluate", "allow_monitoring"),
     ("0019_editors_delete_drafts", "allow_deleting_drafts"),
+    ("0020_agreement_relations", "allow_relations"),
 ]
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cooperation.models import Agreement, FollowUp
 from regions.models import Region
-from tests.helpers import change_form_data
+from tests.helpers import change_form_data, group
 
 CATALOGUE_MODELS = {
     "regions": ["region", "organisation", "person", "position", "tenure"],
@@ -162,6 +162,17 @@ def test_groups_migrations_are_reversible_and_can_run_again():
     assert codenames("Editor") == editor_before
     assert codenames("Viewer") == viewer_before
     assert Group.objects.filter(name="Viewer").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_tests_rebuild_the_groups_exactly_as_the_migrations_build_them():
+    """Browser tests rebuild the groups after a flush (tests.helpers.group): a migration that
+    gives the groups permissions and is missing from GROUP_MIGRATIONS fails here."""
+    migrated = {name: codenames(name) for name in ("Editor", "Viewer")}
+    Group.objects.filter(name__in=list(migrated)).delete()
+
+    for name in migrated:
+        assert set(group(name).permissions.values_list("codename", flat=True)) == migrated[name]
 
 
 # --- Viewer -------------------------------------------------------------------------------
