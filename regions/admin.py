@@ -555,8 +555,34 @@ class RegionAdmin(CatalogueAdmin):
     list_per_page = 100
 
 
+class TenureFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """The same official in the same post twice on one page, from the same start (or both
+        from an unknown one): the database's unique constraints refuse it, and the formset's own
+        check skips the conditional one, so the second row says so here."""
+        seen = set()
+        for form in self.forms:
+            if not form.is_valid() or self.can_delete and self._should_delete_form(form):
+                continue
+            person, position = form.cleaned_data.get("person"), form.cleaned_data.get("position")
+            if person is None or position is None:
+                continue
+            start = form.cleaned_data.get("start_date")
+            # An official or post being added has no pk yet: the object stands for itself.
+            key = (person.pk or id(person), position.pk or id(position), start)
+            if key in seen:
+                if start is None:
+                    message = _("This official already holds this post from an unknown date.")
+                else:
+                    message = _("This official already holds this post from that date.")
+                form.add_error("start_date", message)
+            seen.add(key)
+        super().clean()
+
+
 class TenureInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Tenure
+    formset = TenureFormSet
     extra = 0
     fields = ["person", "position", "start_date", "end_date", "is_acting", "source_note"]
     autocomplete_fields = ["person", "position"]

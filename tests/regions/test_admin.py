@@ -3,7 +3,7 @@
 import datetime
 
 from regions.models import Organisation, Person, Position, Region, Tenure
-from tests.helpers import admin_url
+from tests.helpers import admin_url, change_form_data
 
 
 def test_region_list_filters_by_kind_and_province_and_searches_code_and_name(
@@ -149,3 +149,21 @@ def test_an_agency_placed_outside_its_governments_region_is_refused_on_the_regio
     assert list(errors) == ["region"]
     assert f"{elsewhere} lies outside {government}'s region" in errors["region"][0]
     assert not Organisation.objects.filter(slug="dlh-uji").exists()
+
+
+def test_the_same_post_twice_from_an_unknown_start_is_refused_on_the_page(
+    superuser_client, make_position
+):
+    post = make_position()
+    add_page = superuser_client.get(admin_url(Person, "add"))
+    data = change_form_data(add_page, name="Ratu Tatu Chasanah", slug="ratu-tatu-chasanah")
+    data.update({"tenures-TOTAL_FORMS": "2", "tenures-0-position": str(post.pk)})
+    data["tenures-1-position"] = str(post.pk)
+
+    response = superuser_client.post(admin_url(Person, "add"), data, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert "This official already holds this post from an unknown date." in (
+        response.content.decode()
+    )
+    assert not Person.objects.filter(slug="ratu-tatu-chasanah").exists()
