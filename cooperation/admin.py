@@ -635,18 +635,22 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, GoesWithItMixin, Cat
         warn_posts_not_recorded(request, form.instance.participants.all())
 
     def has_delete_permission(self, request, obj=None):
-        """Editors (delete_agreement) delete drafts; a published agreement also needs
-        delete_published_agreement, which only administrators have."""
+        """Editors (delete_agreement) delete drafts that were never published; an agreement
+        published now or before also needs delete_published_agreement, which only
+        administrators have."""
         if not super().has_delete_permission(request, obj):
             return False
-        return obj is None or not obj.is_published or may_delete_published(request.user)
+        if obj is None or may_delete_published(request.user):
+            return True
+        return not Agreement.objects.filter(pk=obj.pk).ever_published().exists()
 
     def get_deleted_objects(self, objs, request):
         """The bulk delete action, for a user who may delete only drafts, refuses a selection
-        with a published agreement and names it."""
+        with an agreement published now or before, and names it."""
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         if not may_delete_published(request.user):
-            published = [obj for obj in objs if obj.is_published]
+            # objs: the action's queryset, or the delete page's one-item list
+            published = Agreement.objects.filter(pk__in=[obj.pk for obj in objs]).ever_published()
             if published:
                 perms_needed.discard(str(Agreement._meta.verbose_name))
                 perms_needed |= {

@@ -69,6 +69,15 @@ class AgreementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def ever_published(self):
+        """Agreements published now or at any time before (their history says so): once
+        public, an agreement is deleted only by whoever may delete published ones, even if it
+        was turned back into a draft first."""
+        return self.filter(
+            models.Q(is_published=True)
+            | models.Q(pk__in=self.model.history.filter(is_published=True).values("id"))
+        )
+
     def visible_to(self, user):
         """The agreements ``user`` may see (``can_see_drafts``). What they may know of beyond
         agreements follows from these: cooperation/selectors.py."""

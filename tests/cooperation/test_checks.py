@@ -241,6 +241,31 @@ def test_an_editor_cannot_delete_a_published_agreement_but_an_administrator_can(
     assert not Agreement.objects.filter(pk=published.pk).exists()
 
 
+def test_an_editor_cannot_delete_an_agreement_by_turning_it_back_into_a_draft_first(
+    editor_client, make_agreement
+):
+    once_public = make_agreement(is_published=True, title="Pernah terbit")
+    once_public.is_published = False
+    once_public.save()  # as the Editor may, on its change page
+    never_public = make_agreement(is_published=False)
+    url = admin_url(Agreement, "delete", once_public.pk)
+    selection = {"action": "delete_selected", "_selected_action": [once_public.pk]}
+
+    page = editor_client.post(admin_url(Agreement, "changelist"), selection)
+
+    assert editor_client.post(url, {"post": "yes"}).status_code == 403
+    assert list(page.context["perms_lacking"]) == [
+        "Pernah terbit (published: only an administrator deletes it)"
+    ]
+    assert Agreement.objects.filter(pk=once_public.pk).exists()
+    assert (
+        editor_client.post(
+            admin_url(Agreement, "delete", never_public.pk), {"post": "yes"}
+        ).status_code
+        == 302
+    )
+
+
 def test_the_bulk_delete_action_keeps_published_agreements_from_editors(
     editor_client, make_agreement
 ):
