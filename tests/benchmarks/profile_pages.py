@@ -16,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -44,38 +45,42 @@ def setup():
     django.setup()
 
 
-def main():
-    args = parse_args()
-    setup()
+def clients():
+    """An anonymous and a signed-in superuser's test client, with the production settings but
+    plain static files (the page benchmark collects them; this does not)."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import setup_test_environment
 
-    from tests.benchmarks.shapes import SHAPE_FUNCTIONS, Catalogue, Shape
-
     setup_test_environment()
-    # Production settings but plain static files (the benchmark collects them; this does not).
     storages = {**settings.STORAGES}
     storages["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     override_settings(STORAGES=storages).enable()
-    User = get_user_model()
-    staff, _ = User.objects.get_or_create(
+    staff, _ = get_user_model().objects.get_or_create(
         username="bench-staff", defaults={"is_staff": True, "is_superuser": True}
     )
     anonymous, signed_in = Client(), Client()
     signed_in.force_login(staff)
+    return anonymous, signed_in
 
-    catalogue = Catalogue()
-    shapes = [shape for function in SHAPE_FUNCTIONS for shape in function(catalogue)]
-    if args.only:
-        shapes = [s for s in shapes if (s.name == args.only if args.exact else args.only in s.name)]
-    shapes += [Shape(path, path, staff="/admin/" in path) for path in args.path]
 
-    for shape in shapes:
-        client = signed_in if shape.staff else anonymous
-        times, cpu_times, queries = [], [], []
+@dataclass
+class Request:
+    seconds: float  # wall time
+    cpu_seconds: float  # this process's CPU time: Django's Python (and SQLite, in-process)
+    queries: list  # (seconds, sql, params) of each query
+    response: object
+
+
+def profile(client, path, repeat):
+    """Request ``path`` once to warm up, then ``repeat`` times: a ``Request`` for each."""
+    from django.db import connection
+
+    client.get(path)
+    requests = []
+    for _ in range(repeat):
+        queries = []
 
         def timer(execute, sql, params, many, context, queries=queries):
             started = time.perf_counter()
@@ -84,22 +89,39 @@ def main():
             finally:
                 queries.append((time.perf_counter() - started, sql, params))
 
-        client.get(shape.path)  # warm up
-        for _ in range(args.repeat):
-            queries.clear()
-            started, cpu_started = time.perf_counter(), time.process_time()
-            with connection.execute_wrapper(timer):
-                response = client.get(shape.path)
-            times.append(time.perf_counter() - started)
-            cpu_times.append(time.process_time() - cpu_started)
-        sql_time = sum(q[0] for q in queries)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(timer):
+            response = client.get(path)
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+        requests.append(Request(seconds, cpu_seconds, queries, response))
+    return requests
+
+
+def main():
+    args = parse_args()
+    setup()
+    from django.db import connection
+
+    from tests.benchmarks.shapes import SHAPE_FUNCTIONS, Catalogue, Shape
+
+    anonymous, signed_in = clients()
+    catalogue = Catalogue()
+    shapes = [shape for function in SHAPE_FUNCTIONS for shape in function(catalogue)]
+    if args.only:
+        shapes = [s for s in shapes if (s.name == args.only if args.exact else args.only in s.name)]
+    shapes += [Shape(path, path, staff="/admin/" in path) for path in args.path]
+
+    for shape in shapes:
+        requests = profile(signed_in if shape.staff else anonymous, shape.path, args.repeat)
+        last = requests[-1]
+        sql_time = sum(q[0] for q in last.queries)
         print(
-            f"\n== {shape.name}: {statistics.median(times) * 1000:.0f} ms median, "
-            f"Python CPU {statistics.median(cpu_times) * 1000:.0f} ms, "
-            f"SQL {sql_time * 1000:.0f} ms in {len(queries)} queries, "
-            f"{len(response.content) / 1024:.1f} KB, status {response.status_code}"
+            f"\n== {shape.name}: {statistics.median(r.seconds for r in requests) * 1000:.0f} ms "
+            f"median, Python CPU {statistics.median(r.cpu_seconds for r in requests) * 1000:.0f}"
+            f" ms, SQL {sql_time * 1000:.0f} ms in {len(last.queries)} queries, "
+            f"{len(last.response.content) / 1024:.1f} KB, status {last.response.status_code}"
         )
-        slowest = sorted(queries, key=lambda q: -q[0])[: args.top]
+        slowest = sorted(last.queries, key=lambda q: -q[0])[: args.top]
         for seconds, sql, _params in slowest:
             print(f"  {seconds * 1000:7.1f} ms  {sql[:300]}")
         if args.explain and slowest and connection.vendor == "postgresql":
