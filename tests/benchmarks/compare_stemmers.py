@@ -2,17 +2,22 @@
 ``indonesian`` Snowball stemmer? A measurement, not a test.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kk_x .venv/bin/python \\
-        tests/benchmarks/compare_stemmers.py [--agreements 2000]
+        tests/benchmarks/compare_stemmers.py [--agreements 2000] [--differences 8]
 
-It reads the catalogue in DATABASE_URL (the seeds, or a generated catalogue), takes every
-agreement's searchable text (``cooperation.derived.search_texts``) and for each stemmer:
+It reads the catalogue in DATABASE_URL (the seeds, or a generated catalogue such as the
+benchmark's katalog_bench: it only reads), takes the searchable text
+(``cooperation.derived.search_texts``) of --agreements agreements spread evenly over the
+catalogue (all of them if there are fewer) and for each stemmer:
 
 - finds, for every derived word of the text (a word whose stem differs from it), the agreements
   a reader typing its root would find: "finds" counts the (root query, agreement) pairs found;
 - counts the stems that are not Indonesian words (not in Sastrawi's dictionary of 30,000
   roots, and not a word of the text itself): "mangled" stems, such as "rjasama" for
   "kerjasama", make a stem match words that have nothing to do with each other;
-- runs the issue's examples (persampahan, berinvestasi, penandatanganan, kerjasama).
+- runs the issue's examples (persampahan, berinvestasi, penandatanganan, kerjasama);
+- lists the --differences root queries for which it finds the most more agreements than the
+  other stemmer, each with the text's words it conflates into that root: read them to judge
+  whether the extra finds are right ("penandatanganan" for "tanda tangan") or not.
 
 Snowball stems come from PostgreSQL itself (``ts_lexize('indonesian_stem', word)``).
 """
@@ -42,6 +47,7 @@ EXAMPLES = [
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--agreements", type=int, default=2000, help="sample size (default 2000)")
+    parser.add_argument("--differences", type=int, default=8, help="roots listed per stemmer")
     args = parser.parse_args()
     sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperation.settings")
@@ -57,7 +63,8 @@ def main():
 
     if connection.vendor != "postgresql":
         sys.exit("DATABASE_URL must point at PostgreSQL (the Snowball stems come from it).")
-    pks = list(Agreement.objects.order_by("pk").values_list("pk", flat=True)[: args.agreements])
+    pks = list(Agreement.objects.order_by("pk").values_list("pk", flat=True))
+    pks = pks[:: max(1, -(-len(pks) // args.agreements))]  # spread evenly, at most --agreements
     words_of = {}
     for pk, fields in search_texts(pks).items():
         text = " ".join(part for parts in fields.values() for part in parts)
@@ -76,6 +83,7 @@ def main():
         "PostgreSQL indonesian (Snowball)": lambda word: snowball.get(word) or word,
     }
     print(f"{len(pks)} agreements, {len(vocabulary)} distinct words of 4 letters or more\n")
+    found_by, stem_of = {}, {}
     for name, stem in stemmers.items():
         by_stem = defaultdict(set)
         for pk, words in words_of.items():
@@ -85,11 +93,13 @@ def main():
         derived_words = [w for w in vocabulary if stem(w) != w]
         # A reader types the root (the stem, where it is a word) and finds the agreements whose
         # text has a derived form of it.
-        finds = sum(
-            len(by_stem[stem(word)])
-            for word in {stem(w) for w in derived_words}
-            if all(part in roots for part in word.split())
-        )
+        found = {
+            root: len(by_stem[root])
+            for root in {stem(w) for w in derived_words}
+            if all(part in roots for part in root.split())
+        }
+        finds = sum(found.values())
+        found_by[name], stem_of[name] = found, stem
         mangled = sorted(
             {
                 stem(w)
@@ -108,6 +118,23 @@ def main():
         print(f"  (root query, agreement) pairs found through a derived form: {finds}")
         print(f"  mangled stems (not an Indonesian word): {len(mangled)}, e.g. {mangled[:8]}")
         print(f"  the issue's examples right: {examples} of {len(EXAMPLES)}\n")
+    for name, other in (list(stemmers), list(stemmers)[::-1]):
+        mine, theirs = found_by[name], found_by[other]
+        gains = sorted(
+            ((count - theirs.get(root, 0), root) for root, count in mine.items()),
+            key=lambda gain: (-gain[0], gain[1]),
+        )
+        print(f"Where {name} finds more than {other} (root: extra agreements, its words):")
+        for gain, root in gains[: args.differences]:
+            if gain > 0:
+                words = [w for w in derived_words_of(vocabulary, stem_of[name], root)][:5]
+                print(f"  {root}: +{gain} ({', '.join(words)})")
+        print()
+
+
+def derived_words_of(vocabulary, stem, root):
+    """The words of ``vocabulary`` other than ``root`` that ``stem`` turns into it."""
+    return [word for word in vocabulary if word != root and stem(word) == root]
 
 
 if __name__ == "__main__":
