@@ -105,9 +105,12 @@ def list_shapes(only):
 
 
 def results(content):
-    """The list's own words for its number of results ("1,234 agreements"), or ""."""
+    """The number of results the list states: "1,234", "> 1,000" (a capped count), or ""."""
     match = RESULTS.search(content)
-    return match.group(1).decode().strip() if match else ""
+    if not match:
+        return ""
+    text = match.group(1).decode().replace("More than", ">")
+    return text.replace("agreements found", "").replace("agreement found", "").strip()
 
 
 def run(args):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(BASE_DIR))
+HEADERS = {"Accept-Language": "en"}
 
 
 def parse_args():
@@ -46,8 +47,9 @@ def setup():
 
 
 def clients():
-    """An anonymous and a signed-in superuser's test client, with the production settings but
-    plain static files (the page benchmark collects them; this does not)."""
+    """An anonymous and a signed-in superuser's test client, asking for English as the page
+    benchmark does, with the production settings but plain static files (the page benchmark
+    collects them; this does not)."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client, override_settings
@@ -60,7 +62,7 @@ def clients():
     staff, _ = get_user_model().objects.get_or_create(
         username="bench-staff", defaults={"is_staff": True, "is_superuser": True}
     )
-    anonymous, signed_in = Client(), Client()
+    anonymous, signed_in = Client(headers=HEADERS), Client(headers=HEADERS)
     signed_in.force_login(staff)
     return anonymous, signed_in
 
