@@ -129,14 +129,14 @@ def run(args):
             "cpu_p95": percentile(cpu, 0.95),
             "sql": sum(q[0] for q in last.queries) * 1000,
             "queries": len(last.queries),
-            "results": results(last.response.content),
-            "size": len(last.response.content) / 1024,
+            "results": results(last.content),
+            "size": len(last.content) / 1024,
         }
         rows.append(row)
         over = " (over the target)" if row["median"] > TARGET_MS else ""
         print(f"  {shape.name}: {row['median']:.0f} ms, CPU {row['cpu']:.0f} ms{over}", flush=True)
-        if last.response.status_code != 200:
-            failures.append(f"{shape.name}: HTTP {last.response.status_code} ({shape.path})")
+        if last.status != 200:
+            failures.append(f"{shape.name}: HTTP {last.status} ({shape.path})")
     lines = [
         "| page | median ms | p95 ms | CPU median | CPU p95 | SQL ms | queries | results | KB |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
