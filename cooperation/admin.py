@@ -667,10 +667,12 @@ class AgreementAdmin(ImportMixin, DeferredDerivedDataMixin, GoesWithItMixin, Cat
         if restoring:
             count = agreement_restore_parts(obj, request.user)
             message = ngettext(
-                "%(count)d part deleted with the agreement (party, participant, follow-up "
-                "action, source or document) was restored too.",
-                "%(count)d parts deleted with the agreement (parties, participants, follow-up "
-                "actions, sources and documents) were restored too.",
+                "%(count)d part deleted with the agreement (its parties, participants, terms, "
+                "follow-up actions, evaluations, sources, documents and relations to earlier "
+                "agreements) was restored too.",
+                "%(count)d parts deleted with the agreement (its parties, participants, terms, "
+                "follow-up actions, evaluations, sources, documents and relations to earlier "
+                "agreements) were restored too.",
                 count,
             )
             self.message_user(request, message % {"count": count})

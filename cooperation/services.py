@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from .models import (
+    AgreementRelation,
     Citation,
     Document,
     Evaluation,
@@ -17,7 +18,17 @@ from .models import (
 )
 
 # In an order that restores what a part refers to before the part (a term refers to parties).
-AGREEMENT_PARTS = [Party, Participant, Term, Evaluation, FollowUp, Citation, Document]
+# A relation is the later agreement's part: the earlier one cannot be deleted while it has one.
+AGREEMENT_PARTS = [
+    Party,
+    Participant,
+    Term,
+    Evaluation,
+    FollowUp,
+    Citation,
+    Document,
+    AgreementRelation,
+]
 
 # Deleting an agreement deletes its parts first, in the same transaction: their deletion
 # records are at most this much older than the agreement's.

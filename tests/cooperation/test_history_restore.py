@@ -1,5 +1,5 @@
 """Nothing lost: an administrator restores a deleted agreement from its history, and its
-parties, participants, follow-up actions, sources and documents come back with it."""
+parties, participants, follow-up actions, sources, documents and relations come back with it."""
 
 import datetime
 import threading
@@ -38,6 +38,7 @@ def agreement_with_parts(
     make_follow_up,
     make_source,
     make_sector,
+    make_relation,
 ):
     settings.MEDIA_ROOT = tmp_path
     found = make_agreement(
@@ -66,6 +67,8 @@ def agreement_with_parts(
         file=ContentFile(PDF, name="naskah.pdf"),
         content_type="application/pdf",
     )
+    make_relation(found, make_agreement(title="Nota Kesepakatan 2019"), type="renews")
+    make_relation(found, "Perjanjian Kerja Sama Nomor 7 Tahun 2015")
     # A party an editor removed on purpose a day earlier: it must stay removed.
     wrong = Party.objects.create(agreement=found, organisation=make_government(), role="organiser")
     wrong_id = wrong.id
@@ -96,6 +99,12 @@ def parts(agreement_with_parts):
         "documents": list(
             agreement_with_parts.documents.values_list("title", "file", "content_type")
         ),
+        "relations": sorted(
+            agreement_with_parts.relations.values_list(
+                "type", "earlier__title", "earlier_description"
+            ),
+            key=str,
+        ),
     }
 
 
@@ -123,8 +132,9 @@ def test_restoring_a_deleted_agreement_brings_back_its_parts(
     assert parts(restored) == before
     messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert (
-        "6 parts deleted with the agreement (parties, participants, follow-up actions, sources "
-        "and documents) were restored too." in messages
+        "8 parts deleted with the agreement (its parties, participants, terms, follow-up "
+        "actions, evaluations, sources, documents and relations to earlier agreements) were "
+        "restored too." in messages
     )
 
 
