@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 from regions.models import INDONESIA, Organisation, Region, SlugManager, SlugNaturalKeyMixin
 
 from ..search import query_terms
+from .base import ChoiceLabelsMixin
 from .clock import months_before, today
 from .derived import search_match, search_rank
 from .follow_ups import FollowUp, FollowUpOccurrence
@@ -390,7 +391,7 @@ class AgreementCategory(models.TextChoices):
     KSDLL = "KSDLL", _("KSDLL: with an institution abroad")
 
 
-class Agreement(SlugNaturalKeyMixin, models.Model):
+class Agreement(ChoiceLabelsMixin, SlugNaturalKeyMixin, models.Model):
     """The catalogue's unit: a meeting, visit, letter, joint agreement or cooperation agreement."""
 
     Kind = AgreementKind
