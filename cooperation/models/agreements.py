@@ -238,9 +238,11 @@ class AgreementQuerySet(models.QuerySet):
             self.with_validity()
             .select_related("venue_region", "site_region")
             .prefetch_related(
+                # In each agreement's order (by id) without the parties' own ordering, which
+                # joins and sorts by the agreements' (README, Performance).
                 Prefetch(
                     "parties",
-                    queryset=Party.objects.select_related("organisation"),
+                    queryset=Party.objects.select_related("organisation").order_by("id"),
                 ),
                 "sectors",
             )

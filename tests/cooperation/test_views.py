@@ -721,3 +721,17 @@ def test_agreement_list_reads_its_filter_choices_from_the_cache_once_warm(
     # country choices come from the cache (selectors.filter_choices)
     with django_assert_num_queries(6):
         client.get(url, {"open_follow_ups": "on"})
+
+
+def test_agreement_list_shows_each_agreement_s_parties_in_the_order_entered(
+    client, make_agreement, make_organisation
+):
+    zebra = make_organisation(name="Zebra Institute", kind=Organisation.Kind.UNIVERSITY)
+    alpha = make_organisation(name="Alpha Institute", kind=Organisation.Kind.UNIVERSITY)
+    make_agreement(title="Older", date=datetime.date(2024, 1, 1), parties=[alpha, zebra])
+    make_agreement(title="Newer", date=datetime.date(2025, 1, 1), parties=[zebra, alpha])
+
+    page = words(client.get(reverse("cooperation:agreement_list")))
+
+    newer, older = "Newer .*? Zebra Institute Alpha Institute ", "Older .*? Alpha Institute Zebra"
+    assert re.search(f"{newer}.*?{older}", page)
