@@ -20,10 +20,11 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
-from .models import Agreement, AgreementRegion, FollowUp, Party, Term
+from . import caching, selectors
+from .models import Agreement, AgreementRegion, FollowUp, Party, Term, can_see_drafts
 from .search import query_terms
 from .selectors import filter_choices, reader, visible_sectors
 
@@ -106,6 +107,46 @@ class CachedChoicesModelChoiceFilter(SafeModelChoiceFilter):
             user = reader(getattr(self.parent, "request", None))
             field.choices = ReaderChoices(user, self.choices_kind, [("", field.empty_label)])
         return self._field
+
+
+class CachedFieldGroup(forms.BoundField):
+    """A filter form's field whose HTML (label, help, widget and every option) is rendered
+    once per form, reader kind and language while the reader has not filled it in, then read
+    from ``caching.cached_briefly`` (as its choices are: a write seen by this process renders
+    it afresh at once, another process's within a minute). A list page with one filter renders
+    one field of sixteen; the form was a fifth of the page's Python (README, Performance).
+    A field with a value, an error or choices changed for this page (facets) renders afresh."""
+
+    def as_field_group(self):
+        form = self.form
+        scope = getattr(form, "cache_scope", None)
+        if (
+            scope is None
+            or self.html_name in form.data
+            or self.name in form.fresh_fields
+            or self.errors
+        ):
+            return super().as_field_group()
+        form_class = type(form)
+        name = (
+            f"field-group:{form_class.__module__}.{form_class.__qualname__}:{self.html_name}:"
+            f"{scope}:{get_language()}"
+        )
+        return caching.cached_briefly(name, super().as_field_group)
+
+
+class CachedFieldsForm(forms.Form):
+    """The form of a filter set whose empty fields render from the cache (``CachedFieldGroup``).
+    ``cache_scope`` says what else the fields' HTML depends on (the reader's kind, for the
+    choices of records they may know of); None renders every field afresh. ``fresh_fields``
+    names the fields whose choices this page changed."""
+
+    bound_field_class = CachedFieldGroup
+    cache_scope = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fresh_fields = set()
 
 
 class SearchField(forms.CharField):
@@ -341,6 +382,7 @@ class AgreementFilter(django_filters.FilterSet):
 
     class Meta:
         model = Agreement
+        form = CachedFieldsForm
         fields = [
             "q",
             "region",
@@ -369,11 +411,20 @@ class AgreementFilter(django_filters.FilterSet):
         if only is not None:
             self.filters = {name: self.filters[name] for name in only}
 
+    @property
+    def form(self):
+        form = super().form
+        if form.cache_scope is None:
+            # The sector and country choices are those this kind of reader may know of.
+            form.cache_scope = "drafts" if can_see_drafts(reader(self.request)) else "published"
+        return form
+
     def show_facets(self, facets):
         """Put the number of current results beside each stage, kind, category and sector
         choice: "in implementation (12)". ``facets`` comes from selectors.agreement_facets."""
         form = self.form
         for name, counts in facets.items():  # sectors by slug
+            form.fresh_fields.add(name)
             field = form.fields[name]
             field.choices = [
                 (value, _facet_label(label, counts.get(value, 0)) if value else label)

@@ -1,6 +1,7 @@
 """The agreement and follow-up filters, as a reader uses them through the list pages."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -199,3 +200,43 @@ def test_ordering_by_stage_follows_the_life_cycle(client, make_agreement):
 
     assert titles(client, order="stage") == ["Penjajakan", "PKS", "Berakhir"]
     assert titles(client, order="-stage") == ["Berakhir", "PKS", "Penjajakan"]
+
+
+# --- The filter form, rendered from a cache while a field is empty -------------------------
+
+
+def form_field(response, name):
+    """The HTML of the filter form's field ``name`` (its <select> or <input>)."""
+    page = response.content.decode()
+    found = re.search(rf'<select name="{name}"[^>]*>.*?</select>', page, re.S) or re.search(
+        rf'<input type="[a-z]+" name="{name}"[^>]*>', page
+    )
+    return found.group(0)
+
+
+def test_a_filter_filled_in_on_one_page_is_empty_on_the_next(client, make_agreement, english):
+    make_agreement(date=datetime.date(2020, 5, 1))
+    url = reverse("cooperation:agreement_list")
+
+    filled = client.get(url, {"year": "2020", "order": "title"})
+    assert 'value="2020"' in form_field(filled, "year")
+    assert '<option value="title" selected>' in form_field(filled, "order")
+
+    # The empty fields come from the cache; what the last reader typed is not in them.
+    for _ in range(2):
+        empty = client.get(url, {"kind": Agreement.Kind.JOINT_AGREEMENT})
+        assert "value=" not in form_field(empty, "year")
+        assert "selected" not in form_field(empty, "order").replace('value="" selected', "")
+
+
+def test_facet_counts_follow_each_page_s_results(client, make_agreement, english):
+    make_agreement(kind=Agreement.Kind.JOINT_AGREEMENT, stage=Agreement.Stage.IMPLEMENTATION)
+    make_agreement(kind=Agreement.Kind.JOINT_AGREEMENT, stage=Agreement.Stage.IMPLEMENTATION)
+    make_agreement(kind=Agreement.Kind.EXPLORATORY_MEETING, stage=Agreement.Stage.EXPLORATION)
+    url = reverse("cooperation:agreement_list")
+
+    joint = form_field(client.get(url, {"kind": Agreement.Kind.JOINT_AGREEMENT}), "stage")
+    meetings = form_field(client.get(url, {"kind": Agreement.Kind.EXPLORATORY_MEETING}), "stage")
+
+    assert "in implementation (2)" in joint and "exploration (0)" in joint
+    assert "in implementation (0)" in meetings and "exploration (1)" in meetings
