@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from .database import (
     COMMAND_STATEMENT_TIMEOUT,
     WEB_STATEMENT_TIMEOUT,
+    WEB_WORK_MEM,
     is_management_command,
     session_options,
 )
@@ -128,7 +129,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # /healthz answers 503 when the database has not answered within this many seconds.
 HEALTHZ_TIMEOUT = env_int("DJANGO_HEALTHZ_TIMEOUT", 3)
 # The safety net (cooperation/database.py): a statement timeout per session, longer for
-# management commands, and no JIT compilation.
+# management commands, no JIT compilation, and room to sort in memory for web processes.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _command = is_management_command(sys.argv)
     _options = DATABASES["default"].setdefault("OPTIONS", {})
@@ -137,6 +138,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         if _command
         else env_int("DJANGO_DB_STATEMENT_TIMEOUT", WEB_STATEMENT_TIMEOUT),
         jit=env_bool("DJANGO_DB_JIT", False),
+        # Commands keep the server's own work_mem; set it per role for them if needed.
+        work_mem="" if _command else env_str("DJANGO_DB_WORK_MEM", WEB_WORK_MEM),
         existing=_options.get("options", ""),
     )
 
