@@ -11,7 +11,7 @@ import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
-from django.db.models import DateTimeField, OuterRef, Prefetch, Subquery
+from django.db.models import DateTimeField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -132,21 +132,32 @@ class CalendarView(LanguageMixin, CatalogueMixin, View):
         calendar = self.calendar(describe_filters(agreements))
         host = request.get_host().split(":")[0]
         # A one-off follow-up is an event on its due date; a recurring one, an event on each
-        # occurrence's.
-        one_off = follow_ups.qs.filter(recurrence=FollowUp.Recurrence.NONE, due_date__gte=since)
-        for follow_up in one_off:
-            calendar.add_component(self.follow_up_event(follow_up, follow_up, host))
-        recurring = follow_ups.qs.exclude(recurrence=FollowUp.Recurrence.NONE).prefetch_related(
-            Prefetch(
-                "occurrences",
-                queryset=FollowUpOccurrence.objects.filter(due_date__gte=since),
-                to_attr="calendar_occurrences",
+        # occurrence's. Both kinds in one query, with only what the events show: the
+        # responsible organisations, and a recurring one's occurrences since ``since``.
+        due = list(
+            follow_ups.qs.filter(
+                Q(recurrence=FollowUp.Recurrence.NONE, due_date__gte=since)
+                | ~Q(recurrence=FollowUp.Recurrence.NONE)
+            )
+            .prefetch_related(None)
+            .prefetch_related(
+                "responsible_organisations",
+                Prefetch(
+                    "occurrences",
+                    queryset=FollowUpOccurrence.objects.filter(due_date__gte=since),
+                    to_attr="calendar_occurrences",
+                ),
             )
         )
-        for follow_up in recurring:
-            for occurrence in follow_up.calendar_occurrences:
+        for follow_up in due:
+            if not follow_up.is_recurring:
+                calendar.add_component(self.follow_up_event(follow_up, follow_up, host))
+        for follow_up in due:
+            for occurrence in follow_up.calendar_occurrences if follow_up.is_recurring else ():
                 calendar.add_component(self.follow_up_event(follow_up, occurrence, host))
-        for agreement in agreements.qs.filter(valid_until__gte=since).order_by("valid_until"):
+        # A validity end shows the agreement's title and kind: none of the list's parts.
+        ending = agreements.qs.filter(valid_until__gte=since).order_by("valid_until", "pk")
+        for agreement in ending.select_related(None).prefetch_related(None):
             calendar.add_component(self.validity_event(agreement, host))
         response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="kerja-sama.ics"'

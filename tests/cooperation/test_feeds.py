@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
-from cooperation.models import Agreement
+from cooperation.models import Agreement, FollowUpOccurrence
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FEED_URL = reverse("cooperation:agreement_feed")
@@ -183,6 +183,36 @@ def test_feed_queries_do_not_grow_with_the_agreements(
         add_agreement()
     with django_assert_max_num_queries(len(one)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_an_organisation_s_calendar_queries_do_not_grow(
+    client,
+    today,
+    django_assert_num_queries,
+    make_agreement,
+    make_follow_up,
+    make_government,
+    make_organisation,
+    rows,
+):
+    government = make_government()
+    for _ in range(rows):
+        agreement = make_agreement(
+            parties=[government, make_government()], valid_until=today + datetime.timedelta(400)
+        )
+        make_follow_up(agreement, due_date=today, responsible=[government, make_organisation()])
+        make_follow_up(agreement, due_date=today, recurrence="monthly", responsible=government)
+    # the organisation (once for the follow-ups, once for the agreements), the follow-ups
+    # (one-off and recurring) with their responsible organisations and occurrences, the
+    # agreements whose validity ends
+    with django_assert_num_queries(6):
+        response = client.get(CALENDAR_URL, {"organisation": government.slug})
+    # each one-off follow-up, each occurrence and each validity end is an event
+    calendar = Calendar.from_ical(response.content)
+    occurrences = FollowUpOccurrence.objects.count()
+    assert occurrences > rows
+    assert len(calendar.walk("VEVENT")) == rows + occurrences + rows
 
 
 def test_feed_links_back_to_the_list_it_follows(client, make_agreement, make_sector):
