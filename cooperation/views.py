@@ -99,11 +99,12 @@ class HomeView(CatalogueMixin, TemplateView):
             .with_list_data()
             .order_by("due_date", "id")
         )
+        overdue, due_soon = follow_ups.overdue_and_due_within(DUE_SOON_DAYS, HOME_LIST_SIZE)
         return super().get_context_data(
             figures=selectors.home_figures(self.request.user),
             latest=agreements.with_list_data()[:HOME_LIST_SIZE],
-            overdue=follow_ups.overdue()[:HOME_LIST_SIZE],
-            due_soon=follow_ups.due_within(DUE_SOON_DAYS)[:HOME_LIST_SIZE],
+            overdue=overdue,
+            due_soon=due_soon,
             ending_soon=agreements.ending_within(ENDING_SOON_DAYS)
             .order_by("valid_until", "title")
             .select_related("venue_region")[:HOME_LIST_SIZE],

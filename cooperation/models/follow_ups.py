@@ -176,6 +176,25 @@ class FollowUpQuerySet(models.QuerySet):
         due = one_off.order_by().values("pk").union(occurrences.order_by().values("follow_up"))
         return self.open().filter(pk__in=due)
 
+    def overdue_and_due_within(self, days, limit, on=None):
+        """The first ``limit`` overdue follow-ups (``overdue``) and the first ``limit`` due
+        from ``on`` to ``days`` later (``due_within``), in this queryset's order, as two lists
+        read in one query (with this queryset's prefetches run once for both): each list's
+        keys are found by its own query, as a subquery; a recurring follow-up may be in
+        both."""
+        overdue = self.overdue(on).values("pk")[:limit]
+        due = self.due_within(days, on).values("pk")[:limit]
+        # The members of a UNION cannot be sliced on every database: each filters by its slice.
+        keys = self.model._default_manager.order_by().values("pk")
+        either = keys.filter(pk__in=overdue).union(keys.filter(pk__in=due))
+        rows = list(
+            self.filter(pk__in=either).annotate(
+                in_overdue=models.ExpressionWrapper(Q(pk__in=overdue), models.BooleanField()),
+                in_due_within=models.ExpressionWrapper(Q(pk__in=due), models.BooleanField()),
+            )
+        )
+        return [r for r in rows if r.in_overdue], [r for r in rows if r.in_due_within]
+
     def with_list_data(self):
         """What a row of a follow-up list shows (agreement, responsible organisations,
         occurrences), in a fixed number of queries."""

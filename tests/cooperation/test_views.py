@@ -188,6 +188,31 @@ def test_home_lists_overdue_and_soon_due_follow_ups(client, make_agreement, make
     assert "Rapat teknis selesai" not in page
 
 
+def test_home_follow_up_lists_each_hold_their_first_ten(
+    client, make_agreement, make_follow_up, today
+):
+    days = datetime.timedelta
+    agreement = make_agreement(valid_until=today + days(400))
+    # Overdue, and due again within 30 days: in both lists, first by its (first) due date.
+    make_follow_up(
+        agreement, action="Laporan bulanan", due_date=today - days(45), recurrence="monthly"
+    )
+    for n in range(12):
+        make_follow_up(agreement, action=f"Terlambat {n:02}", due_date=today - days(30 - n))
+        make_follow_up(agreement, action=f"Segera {n:02}", due_date=today + days(1 + n))
+
+    response = client.get(reverse("cooperation:home"))
+
+    assert [f.action for f in response.context["overdue"]] == [
+        "Laporan bulanan",
+        *(f"Terlambat {n:02}" for n in range(9)),
+    ]
+    assert [f.action for f in response.context["due_soon"]] == [
+        "Laporan bulanan",
+        *(f"Segera {n:02}" for n in range(9)),
+    ]
+
+
 def test_home_lists_agreements_whose_validity_ends_within_90_days(client, make_agreement, today):
     make_agreement(title="Berakhir segera", valid_until=today + datetime.timedelta(days=60))
     make_agreement(title="Masih lama", valid_until=today + datetime.timedelta(days=200))
@@ -562,13 +587,18 @@ def test_home_query_count_does_not_grow_with_rows(
     client, many_agreements, django_assert_num_queries, rows
 ):
     many_agreements(rows)
-    # the data version (cooperation.caching), latest + parties + sectors, overdue and due soon
-    # (each with responsible organisations and occurrences), ending soon, stalled, evaluation
-    # due; and once per data version the key figures: agreements (all, in force, signed this
+    # the data version (cooperation.caching), latest + parties + sectors, the overdue and due
+    # soon follow-ups (one query for both lists, FollowUpQuerySet.overdue_and_due_within) with
+    # their responsible organisations and occurrences, ending soon, stalled, evaluation due;
+    # and once per data version the key figures: agreements (all, in force, signed this
     # year), open follow-ups, partners abroad
-    with django_assert_num_queries(16):
-        client.get(reverse("cooperation:home"))
-    with django_assert_num_queries(13):  # the figures cached
+    with django_assert_num_queries(13):
+        response = client.get(reverse("cooperation:home"))
+    # each agreement has a one-off follow-up in each list and a recurring one in both
+    assert (
+        len(response.context["overdue"]) == len(response.context["due_soon"]) == min(2 * rows, 10)
+    )
+    with django_assert_num_queries(10):  # the figures cached
         client.get(reverse("cooperation:home"))
 
 
