@@ -322,19 +322,13 @@ class RegionDetailView(CatalogueMixin, DetailView):
     template_name = "regions/region_detail.html"
     slug_field = "code"
     slug_url_kwarg = "code"
-    queryset = Region.objects.select_related("province", "regency").prefetch_related(
-        Prefetch("children", queryset=Region.objects.regencies_and_cities())
-    )
+    queryset = Region.objects.select_related("province", "regency")
 
     def get_context_data(self, **kwargs):
         region = self.object
         user = self.request.user
-        government = (
-            visible_organisations(user)
-            .filter(kind=Organisation.Kind.REGIONAL_GOVERNMENT, region=region)
-            .prefetch_related(Prefetch("units", queryset=visible_organisations(user)))
-            .first()
-        )
+        # Only a province lists regencies and cities: no query for the others.
+        children = region.children.regencies_and_cities() if region.is_province else ()
         leaders = (
             Tenure.objects.with_succession()
             .filter(
@@ -355,8 +349,9 @@ class RegionDetailView(CatalogueMixin, DetailView):
         partners, more_partners = self.preview(selectors.region_partners(region, user))
         relations, more_relations = self.preview(selectors.region_relations(agreements, user))
         return super().get_context_data(
+            children=children,
             districts=selectors.region_districts_with_agreements(region, agreements),
-            government=government,
+            government=selectors.region_government(region, user),
             leaders=leaders,
             page_obj=self.paginate(
                 agreements.with_list_data(), paginator_class=selectors.DeferredJoinPaginator

@@ -41,6 +41,23 @@ def test_region_detail_shows_kind_code_parent_government_and_agencies(client, ba
     assert '<a href="/organisations/bappeda-kabupaten-serang/">' in page
 
 
+def test_region_page_lists_only_its_government_s_agencies_that_the_reader_may_know_of(
+    client, admin_client, banten, make_agreement, make_organisation
+):
+    secret = make_organisation(
+        name="Dinas Rahasia", kind=Organisation.Kind.REGIONAL_AGENCY, parent=banten["pemkab"]
+    )
+    make_agreement(parties=[secret, banten["pemkot"]], is_published=False)
+    province = html(client.get(banten["province"].get_absolute_url()))
+    regency = html(client.get(banten["kabupaten"].get_absolute_url()))
+
+    assert "Pemerintah Provinsi Banten" in province
+    assert "Bappeda Litbang" not in province  # the regency's agency, not the province's
+    assert "Bappeda Litbang Kabupaten Serang" in regency
+    assert "Dinas Rahasia" not in regency  # known only through a draft
+    assert "Dinas Rahasia" in html(admin_client.get(banten["kabupaten"].get_absolute_url()))
+
+
 def test_region_page_shows_its_agreements_chains_never_through_a_draft_for_visitors(
     client, admin_client, banten, make_agreement, make_government
 ):
@@ -324,14 +341,18 @@ def populated(
 
 
 @pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("kind", ["kabupaten", "province"])
 def test_region_detail_query_count_does_not_grow_with_rows(
-    client, banten, populated, django_assert_num_queries, rows
+    client, banten, populated, django_assert_num_queries, rows, kind
 ):
     populated(rows)
-    # region, children, districts with agreements, government, units, leaders, count, page,
-    # parties, sectors, partners, relations (chains)
-    with django_assert_num_queries(12):
-        client.get(banten["kabupaten"].get_absolute_url())
+    # region, then a regency's districts with agreements or a province's regencies and
+    # cities, the government with its units (selectors.region_government), leaders, count,
+    # page, parties, sectors, partners, relations (chains)
+    with django_assert_num_queries(10):
+        response = client.get(banten[kind].get_absolute_url())
+    assert len(response.context["page_obj"].object_list) == min(rows, 20)
+    assert len(response.context["relations"]) == min(rows - 1, PREVIEW_SIZE)
 
 
 @pytest.mark.parametrize("rows", [1, 50])
