@@ -434,19 +434,16 @@ def agreement_detail(user):
         ),
         Prefetch("citations", queryset=Citation.objects.select_related("source")),
         "documents",
-        Prefetch(
-            "evaluations",
-            queryset=Evaluation.objects.select_related("evaluator").prefetch_related(
-                "documents", "follow_ups"
-            ),
-        ),
+        # Their evidence and follow-ups are among the agreement's documents and follow-ups
+        # (Evaluation.evidence, .recommended_follow_ups): no query of their own.
+        Prefetch("evaluations", queryset=Evaluation.objects.select_related("evaluator")),
     )
 
 
 class AgreementChain:
     """An agreement's chain as ``user`` may see it: every agreement reachable through typed
     relations, in both directions, from the first meeting to the latest addendum, and the
-    relations to earlier agreements outside the catalogue (``AgreementRelation``). Two queries
+    relations to earlier agreements outside the catalogue (``AgreementRelation``). One query
     however long the chain; never through or to a draft the user may not see."""
 
     def __init__(self, agreement, user):

@@ -364,10 +364,10 @@ class OcdsEvaluationSerializer(serializers.Serializer):
     )
 
     def get_documents(self, evaluation) -> list[str]:
-        return [str(document.pk) for document in evaluation.documents.all()]
+        return [str(document.pk) for document in evaluation.evidence]
 
     def get_milestones(self, evaluation) -> list[str]:
-        return [str(follow_up.pk) for follow_up in evaluation.follow_ups.all()]
+        return [str(follow_up.pk) for follow_up in evaluation.recommended_follow_ups]
 
 
 class AgreementOcdsSerializer(serializers.ModelSerializer):

@@ -168,6 +168,18 @@ class Evaluation(models.Model):
         return datetime.date(self.year, 12, 31)
 
     @property
+    def evidence(self):
+        """The documents that are evidence of this evaluation, read from its agreement's
+        documents: no query where they are prefetched (``selectors.agreement_detail``)."""
+        return [d for d in self.agreement.documents.all() if d.evaluation_id == self.pk]
+
+    @property
+    def recommended_follow_ups(self):
+        """The follow-up actions that come from this evaluation, read from its agreement's
+        follow-ups as ``evidence`` is."""
+        return [f for f in self.agreement.follow_ups.all() if f.evaluation_id == self.pk]
+
+    @property
     def period_label(self):
         """The period as people say it: "Semester I 2026", "2026" (in English "H1 2026")."""
         if self.period == EvaluationPeriod.YEAR:

@@ -7,6 +7,7 @@ The chain of an agreement (every agreement reachable through relations, in both 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -64,19 +65,18 @@ class AgreementRelationManager(models.Manager):
 
 
 class AgreementRelationQuerySet(models.QuerySet):
+    def _chain_sql(self):
+        relation = self.model._meta.db_table
+        agreement_table = self.model._meta.get_field("agreement").related_model._meta.db_table
+        quote = connections[self.db].ops.quote_name
+        return CHAIN_SQL.format(relation=quote(relation), agreement=quote(agreement_table))
+
     def chain_ids(self, agreement, drafts=False):
         """The ids of ``agreement``'s chain (itself included): one query, a recursive common
         table expression (SQLite and PostgreSQL). Without ``drafts`` the chain neither reaches
         nor passes through an unpublished agreement."""
-        relation = self.model._meta.db_table
-        agreement_table = self.model._meta.get_field("agreement").related_model._meta.db_table
-        connection = connections[self.db]
-        sql = CHAIN_SQL.format(
-            relation=connection.ops.quote_name(relation),
-            agreement=connection.ops.quote_name(agreement_table),
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [agreement.pk, bool(drafts)])
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self._chain_sql(), [agreement.pk, bool(drafts)])
             return {row[0] for row in cursor.fetchall()}
 
     def of_later(self, later, visible):
@@ -92,9 +92,10 @@ class AgreementRelationQuerySet(models.QuerySet):
 
     def chain(self, agreement, drafts=False):
         """The relations of ``agreement``'s chain, each with its later and earlier agreement
-        loaded, oldest first: two queries in all. A relation to an earlier agreement outside
-        the catalogue is part of the chain; one to a draft is not (without ``drafts``)."""
-        ids = self.chain_ids(agreement, drafts)
+        loaded, oldest first: one query, the chain's ids (``chain_ids``) in its subqueries. A
+        relation to an earlier agreement outside the catalogue is part of the chain; one to a
+        draft is not (without ``drafts``)."""
+        ids = RawSQL(self._chain_sql(), [agreement.pk, bool(drafts)])
         return (
             self.filter(agreement__in=ids)
             .filter(Q(earlier__isnull=True) | Q(earlier__in=ids))

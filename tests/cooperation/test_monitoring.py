@@ -251,8 +251,11 @@ def test_agreement_page_queries_do_not_grow_with_evaluations(
             content_type="application/pdf",
         )
         make_follow_up(agreement, action=f"Tindak lanjut monev {day}", evaluation=record)
-    # the agreement page's queries (tests/cooperation/test_views.py), with the evaluations'
-    # evidence and follow-ups
-    with django_assert_num_queries(15):
+    # the agreement page's queries (tests/cooperation/test_views.py): the evaluations'
+    # evidence and follow-ups are read from the agreement's documents and follow-ups
+    with django_assert_num_queries(12):
         response = client.get(agreement.get_absolute_url())
     assert response.content.decode().count("Laporan monev") >= rows
+    latest = response.context["agreement"].evaluations.all()[0]
+    assert [d.title for d in latest.evidence] == ["Laporan monev"]
+    assert [f.action for f in latest.recommended_follow_ups] == [f"Tindak lanjut monev {rows}"]

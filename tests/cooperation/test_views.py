@@ -672,10 +672,13 @@ def test_agreement_detail_query_count_does_not_grow_with_rows(
             content_type="application/pdf",
         )
     # agreement, parties, participants, sectors, terms, follow-ups (with their responsible
-    # organisations and occurrences), citations, documents, evaluations (with their evidence
-    # and follow-ups), the chain's agreements (one recursive query) and its relations
-    with django_assert_num_queries(15):
-        client.get(signing.get_absolute_url())
+    # organisations and occurrences), citations, documents, evaluations (their evidence and
+    # follow-ups are among the agreement's), the chain (its relations, one recursive query)
+    with django_assert_num_queries(12):
+        response = client.get(signing.get_absolute_url())
+    latest = response.context["agreement"].evaluations.all()[0]
+    assert len(latest.recommended_follow_ups) == 1
+    assert len(response.context["chain"].later) == rows
 
 
 @pytest.mark.parametrize("rows", [1, 50])
