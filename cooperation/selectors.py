@@ -221,10 +221,12 @@ def region_government(region, user):
     return government
 
 
-def region_relations(agreements, user):
-    """The chains of a region's ``agreements`` (a visible queryset): their relations to
-    earlier agreements that ``user`` may see, or that are outside the catalogue, newest first."""
-    return AgreementRelation.objects.of_later(agreements, Agreement.objects.visible_to(user))
+def region_relations(region, user):
+    """The chains of the agreements of ``region`` that ``user`` may see: their relations to
+    earlier agreements that ``user`` may see, or that are outside the catalogue, newest first.
+    The agreements are read from the region's links (their partial index)."""
+    agreements = visible_region_links(user).filter(region=region).values("agreement")
+    return AgreementRelation.objects.of_later(agreements, drafts=can_see_drafts(reader(user)))
 
 
 def region_partners(region, user):

@@ -347,7 +347,7 @@ class RegionDetailView(CatalogueMixin, DetailView):
         )
         agreements = self.visible_agreements().for_region(region)
         partners, more_partners = self.preview(selectors.region_partners(region, user))
-        relations, more_relations = self.preview(selectors.region_relations(agreements, user))
+        relations, more_relations = self.preview(selectors.region_relations(region, user))
         return super().get_context_data(
             children=children,
             districts=selectors.region_districts_with_agreements(region, agreements),

@@ -79,15 +79,20 @@ class AgreementRelationQuerySet(models.QuerySet):
             cursor.execute(self._chain_sql(), [agreement.pk, bool(drafts)])
             return {row[0] for row in cursor.fetchall()}
 
-    def of_later(self, later, visible):
-        """The relations of the agreements ``later`` (a queryset) to earlier agreements that
-        are ``visible`` (a queryset) or outside the catalogue, newest first, each with both
-        agreements loaded: one query (a region page's chains)."""
-        return (
-            self.filter(agreement__in=later)
-            .filter(Q(earlier__isnull=True) | Q(earlier__in=visible))
-            .select_related("agreement", "earlier")
-            .order_by(F("agreement__date").desc(nulls_last=True), "agreement__title", "id")
+    def of_later(self, later, drafts=False):
+        """The relations of the agreements ``later`` (a queryset of their keys) to earlier
+        agreements in the catalogue or outside it, newest first, each with both agreements
+        loaded: one query (a region page's chains). Without ``drafts``, only relations of a
+        published agreement to a published one or to one outside the catalogue."""
+        relations = self.filter(agreement__in=later)
+        if not drafts:
+            # Read on the agreements the query joins anyway: an ``IN`` of every published
+            # agreement cost PostgreSQL a hash of 90,000 keys at 100,000 agreements.
+            relations = relations.filter(agreement__is_published=True).filter(
+                Q(earlier__isnull=True) | Q(earlier__is_published=True)
+            )
+        return relations.select_related("agreement", "earlier").order_by(
+            F("agreement__date").desc(nulls_last=True), "agreement__title", "id"
         )
 
     def chain(self, agreement, drafts=False):
