@@ -6,7 +6,7 @@ from django import template
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 from cooperation import money
 
@@ -85,6 +85,11 @@ def quantity(value):
 BADGE_FIELDS = {"stage", "kind", "category", "status", "validity"}
 
 
+# {(model, field, value, language): badge HTML}: a badge depends on nothing else, and a list
+# page shows three a row (the model's choices are finite, so this stays small).
+_badges = {}
+
+
 @register.simple_tag
 def badge(record, field):
     """A record's stage, kind, category or follow-up status as a badge: the same words and
@@ -94,6 +99,14 @@ def badge(record, field):
     value = getattr(record, field)
     if not value:
         return ""
+    key = (type(record), field, value, get_language())
+    html = _badges.get(key)
+    if html is None:
+        html = _badges[key] = _badge_html(record, field, value)
+    return html
+
+
+def _badge_html(record, field, value):
     label = getattr(record, f"get_{field}_display")()
     if field == "category":
         label = value  # KSDD, KSDPK, ...: the full name is the title

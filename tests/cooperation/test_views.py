@@ -264,6 +264,16 @@ def test_agreement_list_speaks_english_when_the_browser_asks(client, signing):
     assert "Tourism" in page
 
 
+def test_agreement_list_badges_speak_each_reader_s_language(client, signing):
+    url = reverse("cooperation:agreement_list")
+    indonesian = html(client.get(url))
+    english = html(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+
+    badge = '<span class="badge badge-stage-joint-agreement-signed">{}</span>'
+    assert badge.format("KSB ditandatangani") in indonesian
+    assert badge.format("joint agreement signed") in english
+
+
 def test_agreement_list_is_indonesian_by_default(client, signing):
     page = html(client.get(reverse("cooperation:agreement_list")))
 
