@@ -426,9 +426,13 @@ class AgreementFilter(django_filters.FilterSet):
         for name, counts in facets.items():  # sectors by slug
             form.fresh_fields.add(name)
             field = form.fields[name]
+            # django-filter's choice fields put their empty choice ("All stages") first
+            # themselves: given it again, they showed it twice.
+            adds_empty = isinstance(field, django_filters.fields.ChoiceIteratorMixin)
             field.choices = [
                 (value, _facet_label(label, counts.get(value, 0)) if value else label)
                 for value, label in field.choices
+                if value or not adds_empty
             ]
 
     def filter_text(self, queryset, name, value):

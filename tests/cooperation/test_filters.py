@@ -240,3 +240,5 @@ def test_facet_counts_follow_each_page_s_results(client, make_agreement, english
 
     assert "in implementation (2)" in joint and "exploration (0)" in joint
     assert "in implementation (0)" in meetings and "exploration (1)" in meetings
+    # The empty choice once, as without facets.
+    assert joint.count("All stages") == 1
