@@ -90,6 +90,23 @@ class Catalogue:
         )
 
     @cached_property
+    def responsible(self):
+        """The organisation responsible for the most recurring follow-ups: its calendar has
+        both kinds of event on any catalogue, so its queries compare across sizes."""
+        from django.db.models import Count, Q
+
+        from cooperation.models import FollowUp
+        from regions.models import Organisation
+
+        return (
+            Organisation.objects.annotate(
+                n=Count("follow_ups", filter=~Q(follow_ups__recurrence=FollowUp.Recurrence.NONE))
+            )
+            .order_by("-n", "pk")
+            .first()
+        )
+
+    @cached_property
     def official(self):
         from regions.models import Person, Position
 
@@ -204,7 +221,7 @@ def public_pages(catalogue):
         ),
         Shape(
             "calendar, organisation",
-            reverse("cooperation:calendar") + f"?organisation={catalogue.government.slug}",
+            reverse("cooperation:calendar") + f"?organisation={catalogue.responsible.slug}",
         ),
         Shape("regions", reverse("regions:region_list")),
         Shape("network", network, throughput=True),
