@@ -405,13 +405,19 @@ def run(args):
             lines.append(
                 f"| {name} | " + " | ".join(str(values.get(c, "")) for c in columns) + " |"
             )
+    return report(lines, failures, args.output)
+
+
+def report(lines, failures, output_path):
+    """Print the tables and what failed, write the tables to ``output_path`` if one is given,
+    and return the exit status: 1 if anything failed."""
     output = "\n".join(lines)
     print()
     print(output)
     for failure in failures:
         print(failure)
-    if args.output:
-        Path(args.output).write_text(output + "\n")
+    if output_path:
+        Path(output_path).write_text(output + "\n")
     return 1 if failures else 0
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(BASE_DIR))
 
-from tests.benchmarks.bench_pages import percentile  # noqa: E402
+from tests.benchmarks.bench_pages import percentile, report  # noqa: E402
 from tests.benchmarks.profile_pages import clients, profile, setup  # noqa: E402
 
 TARGET_MS = 300  # issue 8: list and search on SQLite at 10,000 agreements
@@ -170,14 +170,7 @@ def main():
         f"{time.strftime('%H:%M', time.gmtime())} UTC, {args.repeat} requests each; {before} "
         f"before, {load()} after.",
     ]
-    output = "\n".join(lines)
-    print()
-    print(output)
-    for failure in failures:
-        print(failure)
-    if args.output:
-        Path(args.output).write_text(output + "\n")
-    return 1 if failures else 0
+    return report(lines, failures, args.output)
 
 
 if __name__ == "__main__":
